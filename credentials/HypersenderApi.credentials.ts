@@ -1,0 +1,111 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { RATE_LIMIT_PLAN_OPTIONS } from '../nodes/Hypersender/hooks/rateLimitPlans';
+
+export class HypersenderApi implements ICredentialType {
+	name = 'hypersenderApi';
+
+	displayName = 'Hypersender API';
+
+	icon: Icon = {
+		light: 'file:../nodes/Hypersender/hypersender.svg',
+		dark: 'file:../nodes/Hypersender/hypersender.dark.svg',
+	};
+
+	documentationUrl = 'https://docs.hypersender.com/whatsapp-api/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: '234|3uB2pBST2H6If8tw...',
+			description: 'The token from the Hypersender dashboard (Settings > API Tokens)',
+		},
+		{
+			displayName: 'Instance ID',
+			name: 'instanceId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '9d1f6f5e-2a3b-4c5d-8e9f-0a1b2c3d4e5f',
+			description:
+				'The UUID of the WhatsApp instance (one instance is one WhatsApp number), copied from the Hypersender dashboard',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://app.hypersender.com',
+			description:
+				'Where the Hypersender API lives. Change it only for a proxy or a test server; http and https only.',
+		},
+		{
+			displayName: 'Rate Limit Plan',
+			name: 'rateLimitPlan',
+			type: 'options',
+			options: RATE_LIMIT_PLAN_OPTIONS,
+			default: 'starter',
+			description:
+				'Your Hypersender plan. The node paces its requests to the plan\'s requests per minute so bulk imports do not fail with 429 errors.',
+		},
+		{
+			displayName: 'Requests per Minute',
+			name: 'customRequestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			displayOptions: { show: { rateLimitPlan: ['custom'] } },
+			description: 'The requests per minute your account is allowed',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiToken.trim()}}',
+			},
+		},
+	};
+
+	// Listing one contact is the cheapest call that needs both a valid token and a valid instance,
+	// so the rules can tell the user which of the two is wrong.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}/api/whatsapp/v2/{{$credentials.instanceId.trim()}}',
+			url: '/contacts/get-all',
+			method: 'GET',
+			qs: { limit: 1 },
+			headers: { Accept: 'application/json' },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'The API Token is wrong or has been revoked: create a new one in the Hypersender dashboard and paste it here',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'The token works but this Instance ID was not found: copy the instance UUID from the Hypersender dashboard',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,252 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	checkHypersenderResponse,
+	fetchContactPages,
+	normalizeChatIdInRequest,
+	pairWithInputItem,
+	requireHttpBaseUrl,
+	sendPacedRequest,
+	shapeGetOutput,
+	shapeUpsertOutput,
+	upsertWithSyncAttempts,
+	validateContactNames,
+} from '../hooks/contactHooks';
+import { DEFAULT_MAX_RETRIES } from '../hooks/sendWithRetries';
+
+const forContact = (...operation: string[]) => ({ show: { resource: ['contact'], operation } });
+
+export const contactOperations: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['contact'] } },
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a contact',
+				description: "Read one contact from the WhatsApp number's address book",
+				routing: {
+					request: { method: 'GET', url: '/contacts/get' },
+					send: { paginate: true, preSend: [requireHttpBaseUrl, normalizeChatIdInRequest] },
+					operations: { pagination: sendPacedRequest },
+					output: { postReceive: [checkHypersenderResponse, shapeGetOutput, pairWithInputItem] },
+				},
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many contacts',
+				description: "List the contacts in the WhatsApp number's address book",
+				routing: {
+					request: { method: 'GET', url: '/contacts/get-all' },
+					send: { paginate: true, preSend: [requireHttpBaseUrl] },
+					operations: { pagination: fetchContactPages },
+					output: {
+						postReceive: [
+							checkHypersenderResponse,
+							{ type: 'rootProperty', properties: { property: 'data' } },
+							pairWithInputItem,
+						],
+					},
+				},
+			},
+			{
+				name: 'Upsert',
+				value: 'upsert',
+				action: 'Create or update a contact',
+				description: "Create a contact in the WhatsApp number's address book, or update its name",
+				routing: {
+					request: { method: 'POST', url: '/contacts/upsert' },
+					send: {
+						paginate: true,
+						preSend: [requireHttpBaseUrl, normalizeChatIdInRequest, validateContactNames],
+					},
+					operations: { pagination: upsertWithSyncAttempts },
+					output: { postReceive: [checkHypersenderResponse, shapeUpsertOutput, pairWithInputItem] },
+				},
+			},
+		],
+		default: 'upsert',
+	},
+];
+
+const requestsPerMinuteOption: INodeProperties = {
+	displayName: 'Requests per Minute',
+	name: 'requestsPerMinute',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	description:
+		"Overrides the credential's Rate Limit Plan for this node only, e.g. to leave room for another workflow on the same account. 0 uses the plan.",
+};
+
+const maxRetriesOption: INodeProperties = {
+	displayName: 'Max Retries',
+	name: 'maxRetries',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 10 },
+	default: DEFAULT_MAX_RETRIES,
+	description:
+		'How often one item is retried after a rate limit (429), a Hypersender server error (5xx) or a dropped connection before it fails',
+};
+
+const defaultCountryCodeOption: INodeProperties = {
+	displayName: 'Default Country Code',
+	name: 'defaultCountryCode',
+	type: 'string',
+	default: '',
+	placeholder: '49',
+	description:
+		'For national numbers with a leading 0 (e.g. 0151 2345678): the country calling code that replaces the 0. Leave empty to reject such numbers.',
+};
+
+export const contactFields: INodeProperties[] = [
+	{
+		displayName: 'Chat ID or Phone',
+		name: 'chatId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '+1 213 213 2130',
+		displayOptions: forContact('upsert', 'get'),
+		description:
+			'Phone number in international form (+1 (213) 213-2130, 0012132132130, 12132132130) or chat ID (12132132130@c.us, 1234567890@lid)',
+	},
+	{
+		displayName: 'First Name',
+		name: 'firstName',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: forContact('upsert'),
+		routing: { send: { type: 'body', property: 'first_name' } },
+	},
+	{
+		displayName: 'Last Name',
+		name: 'lastName',
+		type: 'string',
+		default: '',
+		displayOptions: forContact('upsert'),
+		routing: { send: { type: 'body', property: 'last_name' } },
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		displayOptions: forContact('getAll'),
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		displayOptions: { show: { resource: ['contact'], operation: ['getAll'], returnAll: [false] } },
+		description: 'Max number of results to return',
+		routing: { output: { maxResults: '={{$value}}' } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: forContact('upsert'),
+		options: [
+			defaultCountryCodeOption,
+			maxRetriesOption,
+			requestsPerMinuteOption,
+			{
+				displayName: 'Sync Attempts',
+				name: 'syncAttempts',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 3 },
+				default: 1,
+				description:
+					"How often to send the same upsert. Hypersender advises 2-3 when the phone's address book does not pick a contact up at once (several WhatsApp apps on one phone).",
+			},
+			{
+				displayName: 'Delay Between Sync Attempts (Seconds)',
+				name: 'syncDelaySeconds',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 60 },
+				default: 3,
+			},
+			{
+				displayName: 'Verify by Reading Back',
+				name: 'verify',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to read the contact back after the upsert and add the stored name, and whether it matches, to the output',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: forContact('get'),
+		options: [
+			defaultCountryCodeOption,
+			{
+				displayName: 'If Not Found',
+				name: 'ifNotFound',
+				type: 'options',
+				default: 'error',
+				options: [
+					{ name: 'Fail the Item', value: 'error', description: "Raise a 'Contact not found' error" },
+					{
+						name: 'Output an Item',
+						value: 'outputItem',
+						description: 'Output {found: false, chat_ID} and go on',
+					},
+				],
+			},
+			maxRetriesOption,
+			requestsPerMinuteOption,
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: forContact('getAll'),
+		options: [
+			maxRetriesOption,
+			requestsPerMinuteOption,
+			{
+				displayName: 'Sort By',
+				name: 'sortBy',
+				type: 'options',
+				default: 'name',
+				options: [
+					{ name: 'Name', value: 'name' },
+					{ name: 'ID', value: 'id' },
+				],
+				routing: { send: { type: 'query', property: 'sort_by' } },
+			},
+			{
+				displayName: 'Sort Order',
+				name: 'sortOrder',
+				type: 'options',
+				default: 'asc',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+				routing: { send: { type: 'query', property: 'sort_order' } },
+			},
+		],
+	},
+];

@@ -1,0 +1,257 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+} from 'n8n-workflow';
+
+import {
+	ACCEPTED_CHAT_ID_FORMS,
+	InvalidChatIdError,
+	InvalidCountryCodeError,
+	normalizeChatId,
+	normalizeCountryCode,
+} from './normalizeChatId';
+import {
+	hypersenderCredentials,
+	raiseForHypersenderStatus,
+	sendExtraRequest,
+	sendWithRetries,
+} from './sendWithRetries';
+
+const MAX_PAGE_SIZE = 1000;
+// 10 million contacts: far beyond any address book, yet a bound if the API never sends a short page.
+const MAX_PAGES = 10_000;
+
+function optionOf<T>(ctx: IExecuteSingleFunctions, name: string, fallback: T): T {
+	return ctx.getNodeParameter(`options.${name}`, fallback) as T;
+}
+
+/** The chat ID as it is sent: the same function validates the request and labels the output. */
+export function chatIdForItem(ctx: IExecuteSingleFunctions): string {
+	const itemIndex = ctx.getItemIndex();
+	const rawCountryCode = optionOf(ctx, 'defaultCountryCode', '');
+	let countryCode = '';
+	try {
+		countryCode = rawCountryCode ? normalizeCountryCode(String(rawCountryCode)) : '';
+	} catch (error) {
+		if (!(error instanceof InvalidCountryCodeError)) throw error;
+		throw new NodeOperationError(ctx.getNode(), `${error.message} [item ${itemIndex}]`, {
+			itemIndex,
+			description: "Set 'Default Country Code' to the digits you dial for the country, e.g. 49 for Germany or +1 for the USA, or leave it empty.",
+		});
+	}
+	const raw = ctx.getNodeParameter('chatId', '') as unknown;
+	try {
+		return normalizeChatId(raw, countryCode);
+	} catch (error) {
+		if (!(error instanceof InvalidChatIdError)) throw error;
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Invalid 'Chat ID or Phone' in item ${itemIndex}: "${error.value}" ${error.reason}`,
+			{
+				itemIndex,
+				description: `Nothing was sent for this item. Use ${ACCEPTED_CHAT_ID_FORMS}.`,
+			},
+		);
+	}
+}
+
+/** preSend: a Base URL typo (or a file: URL) is caught before any request carries the token. */
+export async function requireHttpBaseUrl(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const { baseUrl } = await hypersenderCredentials(this);
+	let protocol = '';
+	try {
+		protocol = new URL(String(baseUrl).trim()).protocol;
+	} catch {
+		// reported below, with the same message as a wrong protocol
+	}
+	if (protocol !== 'http:' && protocol !== 'https:') {
+		throw new NodeOperationError(this.getNode(), `The credential's Base URL "${baseUrl}" is not an http(s) URL`, {
+			itemIndex: this.getItemIndex(),
+			description: "Set 'Base URL' in the 'Hypersender API' credential to https://app.hypersender.com, or to your proxy's http(s) address.",
+		});
+	}
+	return requestOptions;
+}
+
+/** preSend: the API receives the normalized chat ID, in the body for upserts and in the query for reads. */
+export async function normalizeChatIdInRequest(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const chatId = chatIdForItem(this);
+	if (requestOptions.method === 'POST') {
+		requestOptions.body = { ...(requestOptions.body as IDataObject), chat_id: chatId };
+	} else {
+		requestOptions.qs = { ...requestOptions.qs, chat_id: chatId };
+	}
+	return requestOptions;
+}
+
+/** preSend: names are trimmed, never otherwise changed, so every script and emoji reaches the address book as typed. */
+export async function validateContactNames(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const itemIndex = this.getItemIndex();
+	const body = { ...(requestOptions.body as IDataObject) };
+	const firstName = String(body.first_name ?? '').trim();
+	if (firstName === '') {
+		throw new NodeOperationError(this.getNode(), `'First Name' is empty in item ${itemIndex}`, {
+			itemIndex,
+			description:
+				'Nothing was sent for this item. Map a field that holds a name, e.g. {{ $json.firstname }}, or filter out rows without one before this node.',
+		});
+	}
+	body.first_name = firstName;
+	const lastName = String(body.last_name ?? '').trim();
+	if (lastName === '') delete body.last_name;
+	else body.last_name = lastName;
+	requestOptions.body = body;
+	return requestOptions;
+}
+
+/** postReceive: the first step of every operation; passes successful answers on unchanged. */
+export async function checkHypersenderResponse(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const allowContactNotFound =
+		this.getNodeParameter('operation') === 'get' && optionOf<string>(this, 'ifNotFound', 'error') === 'outputItem';
+	await raiseForHypersenderStatus(
+		this,
+		{ statusCode: response.statusCode, body: response.body, headers: response.headers },
+		{ allowContactNotFound },
+	);
+	return items;
+}
+
+function expectedContactName(ctx: IExecuteSingleFunctions): string {
+	const names = [ctx.getNodeParameter('firstName', ''), ctx.getNodeParameter('lastName', '')];
+	return names.map((name) => String(name ?? '').trim()).filter(Boolean).join(' ');
+}
+
+/** postReceive: one flat item per upsert, with the chat ID actually sent. */
+export async function shapeUpsertOutput(
+	this: IExecuteSingleFunctions,
+	_items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const body = (response.body ?? {}) as IDataObject;
+	const data = (body.data ?? {}) as IDataObject;
+	const firstName = String(this.getNodeParameter('firstName', '')).trim();
+	const lastName = String(this.getNodeParameter('lastName', '') ?? '').trim();
+	return [
+		{
+			json: {
+				success: data.success ?? true,
+				message: body.message ?? null,
+				chat_id: chatIdForItem(this),
+				first_name: firstName,
+				...(lastName ? { last_name: lastName } : {}),
+			},
+		},
+	];
+}
+
+/** postReceive: a found contact, or (with If Not Found: Output an Item) a flagged item instead of an error. */
+export async function shapeGetOutput(
+	this: IExecuteSingleFunctions,
+	_items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const chatId = chatIdForItem(this);
+	if (response.statusCode === 404) return [{ json: { found: false, chat_id: chatId } }];
+	const data = ((response.body as IDataObject)?.data ?? {}) as IDataObject;
+	return [{ json: { found: true, chat_id: chatId, ...data } }];
+}
+
+/** postReceive: the last step of every operation, so that n8n can trace each output item to its input even when one input yields many. */
+export async function pairWithInputItem(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const item = this.getItemIndex();
+	return items.map((output) => ({ ...output, pairedItem: { item } }));
+}
+
+async function sleep(ms: number) {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Request runner for Upsert. n8n's routing lets a node wrap the request itself only through
+ * `requestOperations.pagination`, so every operation opts in with `paginate: true`; this one
+ * repeats the upsert as the API advises (Sync Attempts) and can read the contact back.
+ */
+export async function upsertWithSyncAttempts(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	const attempts = Math.min(3, Math.max(1, Number(optionOf(this, 'syncAttempts', 1))));
+	const delayMs = Math.max(0, Number(optionOf(this, 'syncDelaySeconds', 3))) * 1000;
+	let items: INodeExecutionData[] = [];
+	for (let attempt = 1; attempt <= attempts; attempt++) {
+		if (attempt > 1) await sleep(delayMs);
+		items = await sendWithRetries(this, async () => await this.makeRoutingRequest(requestData));
+	}
+	if (attempts > 1) items = items.map((item) => ({ ...item, json: { ...item.json, sync_attempts: attempts } }));
+	if (!optionOf(this, 'verify', false)) return items;
+
+	const chatId = chatIdForItem(this);
+	const response = await sendExtraRequest(this, {
+		method: 'GET',
+		baseURL: requestData.options.baseURL,
+		url: '/contacts/get',
+		qs: { chat_id: chatId },
+		headers: { Accept: 'application/json' },
+		timeout: requestData.options.timeout,
+	});
+	const stored = (response.statusCode === 200 ? ((response.body as IDataObject)?.data ?? {}) : {}) as IDataObject;
+	const expected = expectedContactName(this);
+	const verification = {
+		found: response.statusCode === 200,
+		stored_name: (stored.name as string | undefined) ?? null,
+		pushname: (stored.pushname as string | undefined) ?? null,
+		id: (stored.id as string | undefined) ?? null,
+		name_matches: stored.name === expected,
+	};
+	return items.map((item) => ({ ...item, json: { ...item.json, verification } }));
+}
+
+/** Request runner for Get: one paced, retried request. */
+export async function sendPacedRequest(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	return await sendWithRetries(this, async () => await this.makeRoutingRequest(requestData));
+}
+
+/** Request runner for Get Many: offset pages of up to 1000, each paced and retried; a short page is the last. */
+export async function fetchContactPages(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	const maxResults = requestData.maxResults ? Number(requestData.maxResults) : Infinity;
+	const contacts: INodeExecutionData[] = [];
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const pageSize = Math.min(MAX_PAGE_SIZE, maxResults - contacts.length);
+		requestData.options.qs = { ...requestData.options.qs, limit: pageSize, offset: contacts.length };
+		const pageItems = await sendWithRetries(this, async () => await this.makeRoutingRequest(requestData));
+		contacts.push(...pageItems);
+		if (pageItems.length < pageSize || contacts.length >= maxResults) return contacts;
+	}
+	throw new NodeOperationError(this.getNode(), `Get Many stopped after ${MAX_PAGES} pages`, {
+		itemIndex: this.getItemIndex(),
+		description: 'The API kept returning full pages. Use a Limit instead of Return All.',
+	});
+}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import {
+	hypersenderHttpError,
+	hypersenderNetworkError,
+	isContactNotFound,
+	isSuccessStatus,
+	parseRetryAfter,
+	retryHintOf,
+} from './hypersenderErrors';
+import type { HypersenderResponse } from './hypersenderErrors';
+import type { RetryHint } from './hypersenderErrors';
+import { requestsPerMinuteForPlan } from './rateLimitPlans';
+import { pacerFor, systemClock } from './requestPacer';
+import type { PacerClock, RequestPacer } from './requestPacer';
+
+export const DEFAULT_MAX_RETRIES = 5;
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+
+export interface HypersenderCredentials {
+	apiToken: string;
+	instanceId: string;
+	baseUrl: string;
+	rateLimitPlan?: string;
+	customRequestsPerMinute?: number;
+}
+
+/**
+ * How long to wait before retry number `attempt + 1`: the server's Retry-After when it sent
+ * one, otherwise exponential backoff with jitter so that many failed items do not retry in step.
+ */
+export function retryDelayMs(attempt: number, hint: RetryHint, random: () => number = Math.random): number {
+	if (hint.retryAfterMs !== undefined) return hint.retryAfterMs;
+	const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
+	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export async function hypersenderCredentials(ctx: IExecuteSingleFunctions): Promise<HypersenderCredentials> {
+	return (await ctx.getCredentials('hypersenderApi')) as unknown as HypersenderCredentials;
+}
+
+/** The node option wins over the credential's plan; 0 or empty means "use the plan". */
+function requestsPerMinuteFor(ctx: IExecuteSingleFunctions, credentials: HypersenderCredentials) {
+	const override = Number(ctx.getNodeParameter('options.requestsPerMinute', 0));
+	if (override > 0) return override;
+	return requestsPerMinuteForPlan(credentials.rateLimitPlan, credentials.customRequestsPerMinute);
+}
+
+/** Items and executions that use the same account and instance share one pacer. */
+export async function pacerForItem(
+	ctx: IExecuteSingleFunctions,
+	clock: PacerClock = systemClock,
+): Promise<RequestPacer> {
+	const credentials = await hypersenderCredentials(ctx);
+	const account = createHash('sha256')
+		.update(`${credentials.baseUrl}|${credentials.instanceId}|${credentials.apiToken}`)
+		.digest('hex');
+	return pacerFor(account, requestsPerMinuteFor(ctx, credentials), clock);
+}
+
+/**
+ * Sends one request through the account's pacer and retries it on 429, 5xx and dropped
+ * connections, up to the node's Max Retries. Retrying is safe because every Hypersender
+ * contact call is idempotent: upserting the same contact twice leaves one contact.
+ */
+export async function sendWithRetries<T>(
+	ctx: IExecuteSingleFunctions,
+	send: () => Promise<T>,
+	clock: PacerClock = systemClock,
+): Promise<T> {
+	const pacer = await pacerForItem(ctx, clock);
+	const maxRetries = Number(ctx.getNodeParameter('options.maxRetries', DEFAULT_MAX_RETRIES));
+	for (let attempt = 0; ; attempt++) {
+		const release = await pacer.acquire();
+		let failure: Error;
+		try {
+			return await send();
+		} catch (error) {
+			failure = hypersenderNetworkError(ctx.getNode(), error, ctx.getItemIndex());
+		} finally {
+			release();
+		}
+		const hint = retryHintOf(failure);
+		if (!hint.retryable || attempt >= maxRetries) throw failure;
+		// A Retry-After already paused the pacer, which holds this retry back too.
+		if (hint.retryAfterMs === undefined) await clock.sleep(retryDelayMs(attempt, hint));
+	}
+}
+
+/**
+ * Every answer passes here: its rate-limit headers teach the account's pacer, and a failure
+ * becomes an error that says what to do. A 404 "Contact not found" passes through only where
+ * the caller asks for it, to be output as a flagged item.
+ */
+export async function raiseForHypersenderStatus(
+	ctx: IExecuteSingleFunctions,
+	response: HypersenderResponse,
+	{ allowContactNotFound = false } = {},
+): Promise<void> {
+	const pacer = await pacerForItem(ctx);
+	const retryAfterMs =
+		response.statusCode === 429 ? parseRetryAfter(response.headers['retry-after'], Date.now()) : undefined;
+	pacer.observeRateLimitHeaders(response.headers, retryAfterMs);
+	if (retryAfterMs !== undefined) pacer.pauseUntil(Date.now() + retryAfterMs);
+	if (isSuccessStatus(response.statusCode)) return;
+	if (allowContactNotFound && isContactNotFound(response.statusCode, response.body)) return;
+	throw hypersenderHttpError(ctx.getNode(), response, ctx.getItemIndex());
+}
+
+/** Requests the node makes besides the routed one (reading a contact back) go through the same pacing and retries. */
+export async function sendExtraRequest(
+	ctx: IExecuteSingleFunctions,
+	options: IHttpRequestOptions,
+): Promise<HypersenderResponse> {
+	return await sendWithRetries(ctx, async () => {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'hypersenderApi', {
+			...options,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as HypersenderResponse;
+		await raiseForHypersenderStatus(ctx, response, { allowContactNotFound: true });
+		return response;
+	});
+}

@@ -1,0 +1,43 @@
+export interface FakeContact {
+	id: string;
+	name: string;
+	pushname: string;
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	body: Record<string, unknown> | undefined;
+	authorization: string | undefined;
+}
+
+export interface FakeHypersenderOptions {
+	token?: string;
+	instanceId?: string;
+	rateLimit?: number;
+	windowMs?: number;
+	rateLimitHeaders?: boolean;
+	latencyMs?: number;
+	logRequests?: boolean;
+}
+
+export class FakeHypersender {
+	constructor(options?: FakeHypersenderOptions);
+	url: string;
+	token: string;
+	instanceId: string;
+	rateLimit: number | undefined;
+	contacts: Map<string, FakeContact>;
+	requests: RecordedRequest[];
+	stats: { total: number; rateLimited: number; maxInFlight: number; inFlight: number };
+	start(port?: number): Promise<this>;
+	stop(): Promise<void>;
+	reset(): void;
+	failNext(count: number, status: number, options?: { retryAfter?: number | string }): void;
+	dropNextConnections(count: number): void;
+	addContact(chatId: string, name: string, pushname?: string): void;
+	contact(chatId: string): FakeContact | undefined;
+}
+
+export function contactKey(chatId: string): string | undefined;

@@ -1,0 +1,27 @@
+import { FakeHypersender } from './fake-hypersender/server';
+
+export const TOKEN = '234|3uB2pBST2H6If8twSECRETSECRETSECRETSECRETxyz';
+export const INSTANCE_ID = '9d1f6f5e-2a3b-4c5d-8e9f-0a1b2c3d4e5f';
+
+/** A fake server per test file, started before and stopped after its tests. */
+export function useFakeHypersender(options: ConstructorParameters<typeof FakeHypersender>[0] = {}) {
+	const fake = new FakeHypersender({ token: TOKEN, instanceId: INSTANCE_ID, ...options });
+	beforeAll(async () => {
+		await fake.start();
+	});
+	afterAll(async () => {
+		await fake.stop();
+	});
+	beforeEach(() => fake.reset());
+	return fake;
+}
+
+export function credentialsFor(fake: FakeHypersender, overrides: Record<string, unknown> = {}) {
+	return {
+		apiToken: TOKEN,
+		instanceId: INSTANCE_ID,
+		baseUrl: fake.url,
+		rateLimitPlan: 'unlimited',
+		...overrides,
+	};
+}

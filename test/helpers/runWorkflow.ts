@@ -1,0 +1,248 @@
+/**
+ * Runs the Hypersender node the way n8n does: a workflow of an item source and our node,
+ * executed by n8n-core's WorkflowExecute (which hands declarative nodes to RoutingNode), with
+ * the node description completed by n8n's own loader and the credential's real `authenticate`
+ * applied to every request. Only HTTP to the fake server on 127.0.0.1 leaves the process.
+ */
+import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	NodeConnectionTypes,
+	Workflow,
+} from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { HypersenderApi } from '../../credentials/HypersenderApi.credentials';
+import { Hypersender } from '../../nodes/Hypersender/Hypersender.node';
+
+export const HYPERSENDER_NODE_TYPE = 'n8n-nodes-hypersender.hypersender';
+const SOURCE_NODE_TYPE = 'test.itemSource';
+
+/** Emits the items given in its `items` parameter, like a CRM trigger would. */
+class ItemSource implements INodeType {
+	description = {
+		displayName: 'Item Source',
+		name: 'itemSource',
+		group: ['input'],
+		version: 1,
+		description: 'Emits test items',
+		defaults: { name: 'Item Source' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+function hypersenderNodeType(): INodeType {
+	const nodeType = new Hypersender();
+	// n8n's loader adds "Request Options" (batching, timeout, proxy) to every declarative node.
+	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
+	return nodeType;
+}
+
+class TestNodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType> = {
+		[HYPERSENDER_NODE_TYPE]: hypersenderNodeType(),
+		[SOURCE_NODE_TYPE]: new ItemSource(),
+	};
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(nodeType);
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		const type = this.types[nodeType];
+		if (!type) throw new Error(`Unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+const credentialType = new HypersenderApi();
+
+/** Applies the credential's declared generic auth, resolving its expressions as n8n does. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly credentials: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		if (typeName !== credentialType.name) throw new Error(`Unexpected credential type ${typeName}`);
+		const headers: IDataObject = { ...(requestOptions.headers as IDataObject) };
+		for (const [name, value] of Object.entries(credentialType.authenticate.properties.headers ?? {})) {
+			headers[name] = workflow.expression.getParameterValue(
+				value,
+				null,
+				0,
+				0,
+				node.name,
+				[],
+				'internal',
+				{ $credentials: credentials },
+			) as string;
+		}
+		return { ...requestOptions, headers };
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	getCredentialsProperties() {
+		return credentialType.properties;
+	}
+
+	async getDecrypted() {
+		return { ...this.credentials };
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used by these tests');
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getOAuth2Options() {
+		return undefined;
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+}
+
+export interface RunOptions {
+	items: IDataObject[];
+	parameters: IDataObject;
+	credentials: ICredentialDataDecryptedObject;
+	continueOnFail?: boolean;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** The Hypersender node's output items, or undefined when the node failed. */
+	output: INodeExecutionData[] | undefined;
+	/** The error that stopped the workflow, if any. */
+	error: IRun['data']['resultData']['error'];
+}
+
+export async function runHypersender({ items, parameters, credentials, continueOnFail = false }: RunOptions): Promise<RunResult> {
+	const source: INode = {
+		id: 'source',
+		name: 'CRM Rows',
+		type: SOURCE_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { items: JSON.stringify(items) },
+	};
+	const hypersender: INode = {
+		id: 'hypersender',
+		name: 'Hypersender',
+		type: HYPERSENDER_NODE_TYPE,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: { resource: 'contact', ...parameters },
+		credentials: { hypersenderApi: { id: '1', name: 'Hypersender account' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [source, hypersender],
+		connections: {
+			[source.name]: { main: [[{ node: hypersender.name, type: NodeConnectionTypes.Main, index: 0 }]] },
+		},
+		nodeTypes: new TestNodeTypes(),
+		active: false,
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+		id: 'test',
+		name: 'test',
+		active: false,
+		nodes: workflow.nodes ? Object.values(workflow.nodes) : [],
+		connections: workflow.connectionsBySourceNode,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+	let resolveRun: (run: IRun) => void = () => {};
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+
+	const additionalData = {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		executionId: 'test-execution',
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		variables: {},
+		currentNodeParameters: undefined,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		logAiEvent: () => {},
+		getRunExecutionData: async () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData: IRunExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	} as IRunExecutionData;
+
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await finished;
+	const taskData = run.data.resultData.runData[hypersender.name]?.[0];
+	return {
+		run,
+		output: taskData?.data?.main[0] ?? undefined,
+		error: run.data.resultData.error,
+	};
+}
