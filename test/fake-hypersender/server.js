@@ -150,8 +150,10 @@ class FakeHypersender {
 		if (now - this.window.startedAt >= this.windowMs) this.window = { startedAt: now, count: 0 };
 		this.window.count++;
 		const remaining = Math.max(0, this.rateLimit - this.window.count);
+		// Hypersender's limits are per minute, so the announced limit is too, whatever window a test shortens it to.
+		const perMinute = Math.round((this.rateLimit * 60_000) / this.windowMs);
 		const headers = this.rateLimitHeaders
-			? { 'X-RateLimit-Limit': String(this.rateLimit), 'X-RateLimit-Remaining': String(remaining) }
+			? { 'X-RateLimit-Limit': String(perMinute), 'X-RateLimit-Remaining': String(remaining) }
 			: {};
 		if (this.window.count <= this.rateLimit) return { headers };
 		const retryAfter = Math.max(1, Math.ceil((this.window.startedAt + this.windowMs - now) / 1000));

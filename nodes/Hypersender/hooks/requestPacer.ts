@@ -18,6 +18,10 @@ export const systemClock: PacerClock = {
 
 export const DEFAULT_MAX_IN_FLIGHT = 32;
 
+// Pacing exactly at the limit lets timer and network jitter push one request too many into a
+// server's fixed window; 2% under it costs 2% of the time and avoids the 429 and its wait.
+const PACE_SHARE_OF_LIMIT = 0.98;
+
 // A pause that has no end in sight (a buggy Retry-After) must not hang an execution for ever.
 const LONGEST_PAUSE_MS = 15 * 60_000;
 
@@ -47,7 +51,7 @@ export class RequestPacer {
 		const limits = [this.requestsPerMinute, this.announcedRequestsPerMinute].filter(
 			(limit): limit is number => limit !== undefined && limit > 0,
 		);
-		return limits.length ? 60_000 / Math.min(...limits) : 0;
+		return limits.length ? 60_000 / (Math.min(...limits) * PACE_SHARE_OF_LIMIT) : 0;
 	}
 
 	get isIdle(): boolean {
