@@ -6,6 +6,7 @@
  */
 import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
+	createRunExecutionData,
 	ICredentialsHelper,
 	NodeConnectionTypes,
 	Workflow,
@@ -18,9 +19,10 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeType,
+	INodeTypeDescription,
 	INodeTypes,
+	NodeParameterValueType,
 	IRun,
-	IRunExecutionData,
 	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
@@ -33,7 +35,7 @@ const SOURCE_NODE_TYPE = 'test.itemSource';
 
 /** Emits the items given in its `items` parameter, like a CRM trigger would. */
 class ItemSource implements INodeType {
-	description = {
+	description: INodeTypeDescription = {
 		displayName: 'Item Source',
 		name: 'itemSource',
 		group: ['input'],
@@ -42,7 +44,7 @@ class ItemSource implements INodeType {
 		defaults: { name: 'Item Source' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[]' }],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -102,7 +104,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		const headers: IDataObject = { ...(requestOptions.headers as IDataObject) };
 		for (const [name, value] of Object.entries(credentialType.authenticate.properties.headers ?? {})) {
 			headers[name] = workflow.expression.getParameterValue(
-				value,
+				value as NodeParameterValueType,
 				null,
 				0,
 				0,
@@ -225,17 +227,11 @@ export async function runHypersender({ items, parameters, credentials, continueO
 		getRunExecutionData: async () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const runExecutionData: IRunExecutionData = {
-		startData: {},
-		resultData: { runData: {} },
+	const runExecutionData = createRunExecutionData({
 		executionData: {
-			contextData: {},
-			metadata: {},
 			nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
-			waitingExecution: {},
-			waitingExecutionSource: {},
 		},
-	} as IRunExecutionData;
+	});
 
 	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
 	const run = await finished;

@@ -55,10 +55,11 @@ export const contactOperations: INodeProperties[] = [
 				},
 			},
 			{
-				name: 'Upsert',
+				name: 'Create or Update',
 				value: 'upsert',
 				action: 'Create or update a contact',
-				description: "Create a contact in the WhatsApp number's address book, or update its name",
+				description:
+					'Create a new record, or update the current one if it already exists (upsert)',
 				routing: {
 					request: { method: 'POST', url: '/contacts/upsert' },
 					send: {

@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	DeclarativeRestApiSettings,
 	IDataObject,
@@ -39,8 +39,8 @@ export function chatIdForItem(ctx: IExecuteSingleFunctions): string {
 	try {
 		countryCode = rawCountryCode ? normalizeCountryCode(String(rawCountryCode)) : '';
 	} catch (error) {
-		if (!(error instanceof InvalidCountryCodeError)) throw error;
-		throw new NodeOperationError(ctx.getNode(), `${error.message} [item ${itemIndex}]`, {
+		// normalizeCountryCode throws nothing but InvalidCountryCodeError
+		throw new NodeOperationError(ctx.getNode(), `${(error as InvalidCountryCodeError).message} [item ${itemIndex}]`, {
 			itemIndex,
 			description: "Set 'Default Country Code' to the digits you dial for the country, e.g. 49 for Germany or +1 for the USA, or leave it empty.",
 		});
@@ -49,10 +49,11 @@ export function chatIdForItem(ctx: IExecuteSingleFunctions): string {
 	try {
 		return normalizeChatId(raw, countryCode);
 	} catch (error) {
-		if (!(error instanceof InvalidChatIdError)) throw error;
+		// normalizeChatId throws nothing but InvalidChatIdError
+		const { value, reason } = error as InvalidChatIdError;
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Invalid 'Chat ID or Phone' in item ${itemIndex}: "${error.value}" ${error.reason}`,
+			`Invalid 'Chat ID or Phone' in item ${itemIndex}: "${value}" ${reason}`,
 			{
 				itemIndex,
 				description: `Nothing was sent for this item. Use ${ACCEPTED_CHAT_ID_FORMS}.`,
@@ -182,10 +183,6 @@ export async function pairWithInputItem(
 ): Promise<INodeExecutionData[]> {
 	const item = this.getItemIndex();
 	return items.map((output) => ({ ...output, pairedItem: { item } }));
-}
-
-async function sleep(ms: number) {
-	await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

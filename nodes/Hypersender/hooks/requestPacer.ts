@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 /**
  * Spaces the requests that share one Hypersender account so a bulk run stays inside the
  * plan's requests per minute, and bounds how many are in flight at once.
@@ -13,7 +15,7 @@ export interface PacerClock {
 
 export const systemClock: PacerClock = {
 	now: () => Date.now(),
-	sleep: async (ms) => await new Promise((resolve) => setTimeout(resolve, ms)),
+	sleep,
 };
 
 export const DEFAULT_MAX_IN_FLIGHT = 32;
@@ -67,12 +69,7 @@ export class RequestPacer {
 			released = true;
 			this.releaseInFlightSlot();
 		};
-		try {
-			await this.waitForTurn();
-		} catch (error) {
-			release();
-			throw error;
-		}
+		await this.waitForTurn();
 		return release;
 	}
 

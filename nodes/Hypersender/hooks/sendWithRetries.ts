@@ -8,9 +8,9 @@ import {
 	isSuccessStatus,
 	parseRetryAfter,
 	retryHintOf,
+	type RetryHint,
+	type HypersenderResponse,
 } from './hypersenderErrors';
-import type { HypersenderResponse } from './hypersenderErrors';
-import type { RetryHint } from './hypersenderErrors';
 import { requestsPerMinuteForPlan } from './rateLimitPlans';
 import { pacerFor, systemClock } from './requestPacer';
 import type { PacerClock, RequestPacer } from './requestPacer';
