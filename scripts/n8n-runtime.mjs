@@ -1,0 +1,124 @@
+// Shared by the end-to-end test and `npm run dev`: a provisioned real n8n, run with a user
+// folder of our choosing, and the JSON it imports.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const PACKAGE_NAME = 'n8n-nodes-hypersender';
+
+/** Runs scripts/provision-n8n.sh (progress on our stderr) and returns the node and n8n binaries. */
+export function provisionN8n() {
+	const result = spawnSync('bash', [path.join(ROOT, 'scripts/provision-n8n.sh')], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+		encoding: 'utf8',
+	});
+	if (result.status !== 0) throw new Error('Provisioning n8n failed (see above)');
+	const vars = Object.fromEntries(
+		result.stdout
+			.trim()
+			.split('\n')
+			.map((line) => line.split(/=(.*)/s).slice(0, 2)),
+	);
+	return { node: vars.N8N_NODE, n8n: vars.N8N_BIN };
+}
+
+/** n8n's environment for one user folder; `extensions` loads the package the N8N_CUSTOM_EXTENSIONS way. */
+export function n8nEnv(userFolder, { extensions, port = 5678 } = {}) {
+	const env = {
+		...process.env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_RUNNERS_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_PORT: String(port),
+		N8N_RUNNERS_BROKER_PORT: String(port + 100),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_ENCRYPTION_KEY: 'hypersender-local-development-key',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		DB_TYPE: 'sqlite',
+		N8N_LOG_LEVEL: 'info',
+	};
+	if (extensions) env.N8N_CUSTOM_EXTENSIONS = extensions;
+	else delete env.N8N_CUSTOM_EXTENSIONS;
+	return env;
+}
+
+/**
+ * Runs one n8n CLI command to completion. Asynchronous on purpose: the fake Hypersender server
+ * may live in this same process and must keep answering while n8n runs.
+ */
+export async function runN8nCommand(bins, env, args, { timeoutMs = 180_000 } = {}) {
+	const child = spawn(bins.node, [bins.n8n, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (chunk) => (stdout += chunk));
+	child.stderr.on('data', (chunk) => (stderr += chunk));
+	// n8n waits for running executions on SIGTERM; a hung one must not hang the caller.
+	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+	const status = await new Promise((resolve) => child.once('close', (code) => resolve(code)));
+	clearTimeout(timer);
+	const strip = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+	return { status, stdout: strip(stdout), stderr: strip(stderr) };
+}
+
+/** `n8n execute --rawOutput` logs the run as pretty JSON, one log entry whose first key is "data". */
+export function runJsonFrom(output) {
+	const start = output.search(/\{\s*\n\s*"data": \{/);
+	const end = output.indexOf('\n}', start);
+	if (start === -1 || end === -1) return undefined;
+	try {
+		return JSON.parse(output.slice(start, end + 2));
+	} catch {
+		return undefined;
+	}
+}
+
+/** Starts `n8n start`; resolves once its REST API answers. */
+export async function startN8n(bins, env, { log } = {}) {
+	const child = spawn(bins.node, [bins.n8n, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	const collect = (chunk) => {
+		output += chunk;
+		log?.(chunk);
+	};
+	child.stdout.on('data', collect);
+	child.stderr.on('data', collect);
+	const url = `http://127.0.0.1:${env.N8N_PORT}`;
+	const deadline = Date.now() + 120_000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.slice(-4000)}`);
+		try {
+			const response = await fetch(`${url}/healthz/readiness`);
+			if (response.ok) return { child, url, output: () => output };
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	child.kill('SIGTERM');
+	throw new Error(`n8n did not become ready in 120 s:\n${output.slice(-4000)}`);
+}
+
+export async function stopProcess(child) {
+	if (!child || child.exitCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGTERM');
+	const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+	await exited;
+	clearTimeout(timer);
+}
+
+export function credentialJson({ id = 'hypersenderFake', name = 'Hypersender (fake server)', apiToken, instanceId, baseUrl, rateLimitPlan = 'unlimited' }) {
+	return { id, name, type: 'hypersenderApi', data: { apiToken, instanceId, baseUrl, rateLimitPlan } };
+}
+
+export function writeJson(file, value) {
+	mkdirSync(path.dirname(file), { recursive: true });
+	writeFileSync(file, JSON.stringify(value, null, 2));
+	return file;
+}
