@@ -199,15 +199,16 @@ async function checkCredentialTest(label, bins, env, fake) {
 	const n8n = await startN8n(bins, env);
 	try {
 		const owner = { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' };
-		const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(owner) });
+		const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'browser-id': 'e2e' }, body: JSON.stringify(owner) });
 		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
 		check(setup.ok && cookie, `${label}: owner set up on the started n8n`, setup.status);
+		// The editor's Test button sends the form's data with the id of the credential being edited.
 		const testWith = async (apiToken, instanceId) => {
 			const response = await fetch(`${n8n.url}/rest/credentials/test`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/json', cookie, 'browser-id': 'e2e' },
 				body: JSON.stringify({
-					credentials: { id: 'new', name: 'test', type: 'hypersenderApi', data: { apiToken, instanceId, baseUrl: fake.url, rateLimitPlan: 'starter' } },
+					credentials: { id: credentialJson({}).id, name: 'Hypersender (fake server)', type: 'hypersenderApi', data: { apiToken, instanceId, baseUrl: fake.url, rateLimitPlan: 'starter' } },
 				}),
 			});
 			const body = await response.json().catch(() => ({}));

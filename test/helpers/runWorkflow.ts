@@ -61,19 +61,25 @@ function hypersenderNodeType(): INodeType {
 }
 
 class TestNodeTypes implements INodeTypes {
-	private readonly types: Record<string, INodeType> = {
-		[HYPERSENDER_NODE_TYPE]: hypersenderNodeType(),
-		[SOURCE_NODE_TYPE]: new ItemSource(),
-	};
+	private readonly types: Record<string, INodeType | IVersionedNodeType>;
 
-	getByName(nodeType: string): INodeType | IVersionedNodeType {
-		return this.getByNameAndVersion(nodeType);
+	constructor(extraTypes: Record<string, INodeType | IVersionedNodeType> = {}) {
+		this.types = {
+			[HYPERSENDER_NODE_TYPE]: hypersenderNodeType(),
+			[SOURCE_NODE_TYPE]: new ItemSource(),
+			...extraTypes,
+		};
 	}
 
-	getByNameAndVersion(nodeType: string): INodeType {
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		const type = this.types[nodeType];
 		if (!type) throw new Error(`Unknown node type ${nodeType}`);
 		return type;
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		const type = this.getByName(nodeType);
+		return 'nodeVersions' in type ? type.getNodeType(version) : type;
 	}
 
 	getKnownTypes() {
@@ -157,6 +163,15 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 }
 
+/** Any node under test, fed by the item source; the benchmark runs n8n's HTTP Request node this way too. */
+export interface RunNodeOptions {
+	items: IDataObject[];
+	node: Pick<INode, 'type' | 'typeVersion' | 'parameters'> & Partial<INode>;
+	credentials?: ICredentialDataDecryptedObject;
+	continueOnFail?: boolean;
+	extraNodeTypes?: Record<string, INodeType | IVersionedNodeType>;
+}
+
 export interface RunResult {
 	run: IRun;
 	/** The Hypersender node's output items, or undefined when the node failed. */
@@ -165,7 +180,21 @@ export interface RunResult {
 	error: IRun['data']['resultData']['error'];
 }
 
-export async function runHypersender({ items, parameters, credentials, continueOnFail = false }: RunOptions): Promise<RunResult> {
+export async function runHypersender({ items, parameters, credentials, continueOnFail }: RunOptions): Promise<RunResult> {
+	return await runNode({
+		items,
+		credentials,
+		continueOnFail,
+		node: {
+			type: HYPERSENDER_NODE_TYPE,
+			typeVersion: 1,
+			parameters: { resource: 'contact', ...parameters },
+			credentials: { hypersenderApi: { id: '1', name: 'Hypersender account' } },
+		},
+	});
+}
+
+export async function runNode({ items, node, credentials = {}, continueOnFail = false, extraNodeTypes }: RunNodeOptions): Promise<RunResult> {
 	const source: INode = {
 		id: 'source',
 		name: 'CRM Rows',
@@ -175,13 +204,10 @@ export async function runHypersender({ items, parameters, credentials, continueO
 		parameters: { items: JSON.stringify(items) },
 	};
 	const hypersender: INode = {
-		id: 'hypersender',
+		id: 'target',
 		name: 'Hypersender',
-		type: HYPERSENDER_NODE_TYPE,
-		typeVersion: 1,
 		position: [200, 0],
-		parameters: { resource: 'contact', ...parameters },
-		credentials: { hypersenderApi: { id: '1', name: 'Hypersender account' } },
+		...node,
 		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
 	const workflow = new Workflow({
@@ -190,7 +216,7 @@ export async function runHypersender({ items, parameters, credentials, continueO
 		connections: {
 			[source.name]: { main: [[{ node: hypersender.name, type: NodeConnectionTypes.Main, index: 0 }]] },
 		},
-		nodeTypes: new TestNodeTypes(),
+		nodeTypes: new TestNodeTypes(extraNodeTypes),
 		active: false,
 	});
 

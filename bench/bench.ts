@@ -1,0 +1,242 @@
+/**
+ * `npm run bench`: throughput and pacing of the Hypersender node, side by side with what a user
+ * would build without it (n8n's HTTP Request node) and with the ceiling (a plain keep-alive
+ * HTTP loop), all against the fake server on 127.0.0.1 and through n8n-core's WorkflowExecute.
+ * Each run is a child process, so its peak memory is its own; the fake server lives in this one.
+ * Writes BENCHMARKS.md.
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { runHypersender, runNode } from '../test/helpers/runWorkflow';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { FakeHypersender } = require(path.join(ROOT, 'test/fake-hypersender/server.js')) as typeof import('../test/fake-hypersender/server');
+
+const TOKEN = '500|benchTokenFor-n8n-nodes-hypersender-0123456789abcdef';
+const INSTANCE_ID = 'b3f1c2d4-0000-4000-8000-00000000bench';
+const CONCURRENCY = 32;
+
+type Contender = 'hypersender' | 'httpRequest' | 'plainLoop';
+
+interface RunSpec {
+	contender: Contender;
+	url: string;
+	items: number;
+	requestsPerMinute?: number;
+}
+
+interface RunResult extends RunSpec {
+	seconds: number;
+	itemsPerSecond: number;
+	failed: number;
+	outputItems: number;
+	peakRssMb: number;
+}
+
+function rows(count: number): IDataObject[] {
+	return Array.from({ length: count }, (_, i) => ({
+		phone: String(14_155_550_000 + i),
+		first: `Contact ${i}`,
+		last: 'Bench',
+	}));
+}
+
+async function runContender(spec: RunSpec): Promise<Omit<RunResult, keyof RunSpec | 'peakRssMb'>> {
+	const items = rows(spec.items);
+	const apiBase = `${spec.url}/api/whatsapp/v2/${INSTANCE_ID}`;
+	const started = process.hrtime.bigint();
+	let output: INodeExecutionData[] = [];
+	if (spec.contender === 'hypersender') {
+		const result = await runHypersender({
+			items,
+			parameters: { operation: 'upsert', chatId: '={{ $json.phone }}', firstName: '={{ $json.first }}', lastName: '={{ $json.last }}', options: {} },
+			credentials: {
+				apiToken: TOKEN,
+				instanceId: INSTANCE_ID,
+				baseUrl: spec.url,
+				rateLimitPlan: spec.requestsPerMinute ? 'custom' : 'unlimited',
+				customRequestsPerMinute: spec.requestsPerMinute ?? 0,
+			},
+			continueOnFail: true,
+		});
+		output = result.output ?? [];
+	} else if (spec.contender === 'httpRequest') {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { HttpRequest } = require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
+		const result = await runNode({
+			items,
+			continueOnFail: true,
+			extraNodeTypes: { 'n8n-nodes-base.httpRequest': new HttpRequest() },
+			node: {
+				name: 'HTTP Request',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				parameters: {
+					method: 'POST',
+					url: `${apiBase}/contacts/upsert`,
+					sendHeaders: true,
+					headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] },
+					sendBody: true,
+					contentType: 'json',
+					specifyBody: 'keypair',
+					bodyParameters: {
+						parameters: [
+							{ name: 'chat_id', value: '={{ $json.phone }}' },
+							{ name: 'first_name', value: '={{ $json.first }}' },
+							{ name: 'last_name', value: '={{ $json.last }}' },
+						],
+					},
+					options: {},
+				},
+			},
+		});
+		output = result.output ?? [];
+	} else {
+		output = await plainKeepAliveLoop(`${apiBase}/contacts/upsert`, items);
+	}
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const failed = output.filter((item) => item.error || item.json.error).length + Math.max(0, spec.items - output.length);
+	return { seconds, itemsPerSecond: spec.items / seconds, failed, outputItems: output.length };
+}
+
+/** The ceiling: the same POSTs with Node's http and a keep-alive agent, CONCURRENCY at a time. */
+async function plainKeepAliveLoop(url: string, items: IDataObject[]): Promise<INodeExecutionData[]> {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+	const output: INodeExecutionData[] = [];
+	let next = 0;
+	const post = (item: IDataObject) =>
+		new Promise<INodeExecutionData>((resolve) => {
+			const body = JSON.stringify({ chat_id: item.phone, first_name: item.first, last_name: item.last });
+			const request = http.request(
+				url,
+				{ method: 'POST', agent, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+				(response) => {
+					let text = '';
+					response.on('data', (chunk) => (text += chunk));
+					response.on('end', () => resolve(response.statusCode === 200 ? { json: JSON.parse(text) } : { json: { error: response.statusCode } }));
+				},
+			);
+			request.on('error', (error) => resolve({ json: { error: error.message } }));
+			request.end(body);
+		});
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < items.length) output.push(await post(items[next++]));
+		}),
+	);
+	agent.destroy();
+	return output;
+}
+
+async function runInChild(spec: RunSpec): Promise<RunResult> {
+	return await new Promise((resolve, reject) => {
+		const child = fork(__filename, ['--run', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+		child.on('message', (message) => resolve(message as RunResult));
+		child.on('exit', (code) => code === 0 || reject(new Error(`${spec.contender} run exited with ${code}`)));
+	});
+}
+
+interface FakeOptions {
+	rateLimit?: number;
+	rateLimitHeaders?: boolean;
+}
+
+async function measure(spec: Omit<RunSpec, 'url'>, fakeOptions: FakeOptions = {}) {
+	const fake = new FakeHypersender({ token: TOKEN, instanceId: INSTANCE_ID, logRequests: false, ...fakeOptions });
+	await fake.start();
+	try {
+		process.stdout.write(`  ${spec.contender} x ${spec.items}${spec.requestsPerMinute ? ` at ${spec.requestsPerMinute}/min` : ''} ... `);
+		const result = await runInChild({ ...spec, url: fake.url });
+		const stats = { ...fake.stats, contacts: fake.contacts.size };
+		process.stdout.write(`${result.seconds.toFixed(1)} s, ${result.itemsPerSecond.toFixed(0)} items/s, ${result.failed} failed, ${stats.rateLimited} x 429, peak ${result.peakRssMb} MB\n`);
+		return { ...result, server: stats };
+	} finally {
+		await fake.stop();
+	}
+}
+
+const fmt = (value: number, digits = 2) => value.toFixed(digits);
+
+async function main() {
+	const unlimitedItems = Number(process.env.BENCH_ITEMS ?? 10_000);
+	const limit = Number(process.env.BENCH_LIMIT ?? 600);
+	const limitedItems = Number(process.env.BENCH_LIMITED_ITEMS ?? limit);
+	console.log(`1. No rate limit: ${unlimitedItems} upserts`);
+	const ours = await measure({ contender: 'hypersender', items: unlimitedItems });
+	const httpNode = await measure({ contender: 'httpRequest', items: unlimitedItems });
+	const ceiling = await measure({ contender: 'plainLoop', items: unlimitedItems });
+
+	console.log(`2. Server limit ${limit}/min (fixed window, 429 with Retry-After): ${limitedItems} upserts`);
+	const ideal = (limitedItems / limit) * 60;
+	const named = await measure({ contender: 'hypersender', items: limitedItems, requestsPerMinute: limit }, { rateLimit: limit });
+	const tooHigh = await measure({ contender: 'hypersender', items: limitedItems, requestsPerMinute: limit * 2 }, { rateLimit: limit });
+	const tooHighNoHeaders = await measure({ contender: 'hypersender', items: limitedItems, requestsPerMinute: limit * 2 }, { rateLimit: limit, rateLimitHeaders: false });
+	const httpLimited = await measure({ contender: 'httpRequest', items: limitedItems }, { rateLimit: limit });
+
+	const version = (name: string) => require(`${name}/package.json`).version as string;
+	const cpu = os.cpus()[0]?.model ?? 'unknown';
+	const report = `# Benchmarks
+
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, all figures from one run.
+Everything runs on this machine: the fake Hypersender server (\`test/fake-hypersender/server.js\`) on 127.0.0.1,
+and each contender in its own child process through n8n-core's \`WorkflowExecute\` (the plain loop uses Node's http directly).
+
+- Machine: ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}
+- Node ${process.version}; n8n-core ${version('n8n-core')}, n8n-workflow ${version('n8n-workflow')}, n8n-nodes-base ${version('n8n-nodes-base')} (HTTP Request node v4.2)
+- Command: \`npm run bench\` (items: \`BENCH_ITEMS=${unlimitedItems}\`, limit: \`BENCH_LIMIT=${limit}\`, \`BENCH_LIMITED_ITEMS=${limitedItems}\`)
+
+## 1. No rate limit: ${unlimitedItems} upserts
+
+| contender | wall time | items/s | failed | peak RSS | concurrency at the server |
+|---|---|---|---|---|---|
+| Hypersender node (plan: No Pacing) | ${fmt(ours.seconds)} s | ${fmt(ours.itemsPerSecond, 0)} | ${ours.failed} | ${ours.peakRssMb} MB | ${ours.server.maxInFlight} max in flight |
+| n8n HTTP Request node, same call | ${fmt(httpNode.seconds)} s | ${fmt(httpNode.itemsPerSecond, 0)} | ${httpNode.failed} | ${httpNode.peakRssMb} MB | ${httpNode.server.maxInFlight} max in flight |
+| plain Node keep-alive loop (ceiling) | ${fmt(ceiling.seconds)} s | ${fmt(ceiling.itemsPerSecond, 0)} | ${ceiling.failed} | ${ceiling.peakRssMb} MB | ${ceiling.server.maxInFlight} max in flight |
+
+- Hypersender node / HTTP Request node: **${fmt(ours.itemsPerSecond / httpNode.itemsPerSecond)}x** items per second (target: at least 0.9x).
+- Hypersender node / ceiling: **${fmt(ours.itemsPerSecond / ceiling.itemsPerSecond)}x**; HTTP Request node / ceiling: ${fmt(httpNode.itemsPerSecond / ceiling.itemsPerSecond)}x.
+- Peak memory, Hypersender node / HTTP Request node: ${fmt(ours.peakRssMb / httpNode.peakRssMb)}x.
+
+## 2. Server limit ${limit} per minute: ${limitedItems} upserts (ideal ${fmt(ideal, 1)} s)
+
+| contender | wall time | / ideal | failed items | 429 answers |
+|---|---|---|---|---|
+| Hypersender node, plan named (${limit}/min) | ${fmt(named.seconds, 1)} s | **${fmt(named.seconds / ideal)}x** (target 1.10x) | ${named.failed} | ${named.server.rateLimited} |
+| Hypersender node, plan set twice too high (${limit * 2}/min) | ${fmt(tooHigh.seconds, 1)} s | **${fmt(tooHigh.seconds / ideal)}x** (target 1.25x) | ${tooHigh.failed} | ${tooHigh.server.rateLimited} |
+| same, server sends no X-RateLimit headers | ${fmt(tooHighNoHeaders.seconds, 1)} s | ${fmt(tooHighNoHeaders.seconds / ideal)}x | ${tooHighNoHeaders.failed} | ${tooHighNoHeaders.server.rateLimited} |
+| n8n HTTP Request node, default settings | ${fmt(httpLimited.seconds, 1)} s | - | **${httpLimited.failed}** of ${limitedItems} | ${httpLimited.server.rateLimited} |
+
+The twice-too-high run learns the real limit from \`X-RateLimit-Limit\` (Laravel sends it; Hypersender's docs do not promise it).
+Without the headers it runs at the configured rate until the first 429, waits out \`Retry-After\` with every request of the
+account paused, and finishes in the next window.
+`;
+	writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report);
+	console.log(`\nWrote BENCHMARKS.md`);
+	console.log(`ratio to HTTP Request node ${fmt(ours.itemsPerSecond / httpNode.itemsPerSecond)}x, to ceiling ${fmt(ours.itemsPerSecond / ceiling.itemsPerSecond)}x; limited: ${fmt(named.seconds / ideal)}x and ${fmt(tooHigh.seconds / ideal)}x of ideal`);
+}
+
+if (process.argv[2] === '--run') {
+	const spec = JSON.parse(process.argv[3]) as RunSpec;
+	runContender(spec)
+		.then((result) => {
+			const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+			process.send!({ ...spec, ...result, peakRssMb });
+			process.disconnect();
+		})
+		.catch((error) => {
+			console.error(error);
+			process.exit(1);
+		});
+} else {
+	main().catch((error) => {
+		console.error(error);
+		process.exit(1);
+	});
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// `npm run dev`: builds the package (and rebuilds on change), starts a local n8n on SQLite at
+// http://localhost:5678 with the package loaded. `npm run dev -- --fake` also starts the fake
+// Hypersender server and imports a ready credential and workflow that point at it.
+// Ctrl-C stops everything it started.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { credentialJson, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, runN8nCommand, startN8n, stopProcess, writeJson } from './n8n-runtime.mjs';
+
+const require = createRequire(import.meta.url);
+const withFake = process.argv.includes('--fake');
+const port = Number(process.env.N8N_PORT ?? 5678);
+const say = (message) => process.stdout.write(`[dev] ${message}\n`);
+
+const children = [];
+let fake;
+let stopping = false;
+async function stopAll(code = 0) {
+	if (stopping) return;
+	stopping = true;
+	say('stopping');
+	for (const child of children.reverse()) await stopProcess(child);
+	if (fake) await fake.stop();
+	process.exit(code);
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+async function main() {
+	const bins = provisionN8n();
+	say('building');
+	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+
+	const devDir = path.join(ROOT, '.n8n-dev');
+	// n8n loads every *.node.js under a custom extension folder, so it gets only the package's
+	// manifest and dist/, never node_modules.
+	const extension = path.join(devDir, 'extension');
+	rmSync(extension, { recursive: true, force: true });
+	mkdirSync(extension, { recursive: true });
+	symlinkSync(path.join(ROOT, 'dist'), path.join(extension, 'dist'));
+	symlinkSync(path.join(ROOT, 'package.json'), path.join(extension, 'package.json'));
+	const env = { ...n8nEnv(path.join(devDir, 'user'), { extensions: extension, port }), N8N_DEV_RELOAD: 'true' };
+
+	const watcher = spawn('npx', ['tsc', '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+	children.push(watcher);
+
+	if (withFake) {
+		const { FakeHypersender } = require('../test/fake-hypersender/server.js');
+		fake = await new FakeHypersender({ logRequests: false }).start(Number(process.env.FAKE_HYPERSENDER_PORT ?? 5690));
+		const credential = credentialJson({ apiToken: fake.token, instanceId: fake.instanceId, baseUrl: fake.url });
+		const example = JSON.parse(readFileSync(path.join(ROOT, 'examples/upsert-then-verify.json'), 'utf8'));
+		example.id = 'hypersenderDevExample';
+		for (const node of example.nodes) {
+			if (node.type === `${PACKAGE_NAME}.hypersender`) node.type = 'CUSTOM.hypersender';
+			if (node.credentials) node.credentials.hypersenderApi = { id: credential.id, name: credential.name };
+		}
+		const imports = path.join(devDir, 'import');
+		for (const args of [
+			['import:credentials', `--input=${writeJson(path.join(imports, 'credentials.json'), [credential])}`],
+			['import:workflow', `--input=${writeJson(path.join(imports, 'workflow.json'), example)}`],
+		]) {
+			const result = await runN8nCommand(bins, env, args);
+			if (result.status !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stderr.slice(-2000)}`);
+		}
+		say(`fake Hypersender server on ${fake.url} (token ${fake.token}, instance ${fake.instanceId})`);
+	}
+
+	say(`starting n8n on http://localhost:${port} (first start takes a minute)`);
+	const n8n = await startN8n(bins, env, { log: (chunk) => process.stdout.write(chunk) });
+	children.push(n8n.child);
+	n8n.child.once('exit', (code) => stopping || stopAll(code ?? 1));
+	say(`n8n is ready: open http://localhost:${port}`);
+	say('first visit: create the local owner account (it stays in .n8n-dev/, nothing leaves this machine)');
+	if (withFake) {
+		say('then open the workflow "Hypersender: upsert a contact, then read it back" and click "Execute workflow":');
+		say(`the contact appears in the fake address book: ${fake.url}/__fake/contacts`);
+	} else {
+		say('then add a "Hypersender" node and create a "Hypersender API" credential with your token and instance ID');
+	}
+	say('TypeScript changes are recompiled into dist/ as you save; reload the editor page to see them. Ctrl-C stops everything.');
+}
+
+main().catch(async (error) => {
+	process.stderr.write(`[dev] ${error.stack ?? error}\n`);
+	await stopAll(1);
+});
