@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { credentialsFor, TOKEN, useFakeHypersender } from './fixtures';
+import { ACCEPTED_CHAT_ID_FORMS, credentialsFor, TOKEN, useFakeHypersender } from './fixtures';
 import { runHypersender } from './helpers/runWorkflow';
 
 const fake = useFakeHypersender();
@@ -98,16 +98,7 @@ describe('Contact > Upsert', () => {
 		expect(fake.requests[0].body).toEqual({ chat_id: '12132132130@c.us', first_name: 'Maria' });
 	});
 
-	test.each([
-		['+1 (213) 213-2130', '12132132130@c.us'],
-		['1-213-213-2130', '12132132130@c.us'],
-		['+1 213.213.2130', '12132132130@c.us'],
-		['0012132132130', '12132132130@c.us'],
-		['12132132130', '12132132130@c.us'],
-		['12132132130@c.us', '12132132130@c.us'],
-		['12132132130@s.whatsapp.net', '12132132130@c.us'],
-		['1234567890@lid', '1234567890@lid'],
-	])('sends %p as chat_id %p', async (phone, sent) => {
+	test.each(ACCEPTED_CHAT_ID_FORMS)('sends %p as chat_id %p', async (phone, sent) => {
 		const { output } = await upsert([{ phone, first: 'Maria' }]);
 		expect(output?.[0].json.chat_id).toBe(sent);
 		expect(fake.requests[0].body?.chat_id).toBe(sent);

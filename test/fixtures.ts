@@ -25,3 +25,15 @@ export function credentialsFor(fake: FakeHypersender, overrides: Record<string, 
 		...overrides,
 	};
 }
+
+/** The phone and chat-ID forms the issue names, as CRMs store them, and the chat ID each is sent as. */
+export const ACCEPTED_CHAT_ID_FORMS: Array<[string, string]> = [
+	['+1 (213) 213-2130', '12132132130@c.us'],
+	['1-213-213-2130', '12132132130@c.us'],
+	['+1 213.213.2130', '12132132130@c.us'],
+	['0012132132130', '12132132130@c.us'],
+	['12132132130', '12132132130@c.us'],
+	['12132132130@c.us', '12132132130@c.us'],
+	['12132132130@s.whatsapp.net', '12132132130@c.us'],
+	['1234567890@lid', '1234567890@lid'],
+];

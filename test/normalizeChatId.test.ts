@@ -3,20 +3,14 @@ import {
 	normalizeChatId,
 	normalizeCountryCode,
 } from '../nodes/Hypersender/hooks/normalizeChatId';
+import { ACCEPTED_CHAT_ID_FORMS } from './fixtures';
 
 describe('normalizeChatId', () => {
-	test.each([
-		['+1 (213) 213-2130', '12132132130@c.us'],
-		['1-213-213-2130', '12132132130@c.us'],
-		['+1 213.213.2130', '12132132130@c.us'],
-		['0012132132130', '12132132130@c.us'],
-		['12132132130', '12132132130@c.us'],
+	test.each<[unknown, string]>([
+		...ACCEPTED_CHAT_ID_FORMS,
 		['  12132132130  ', '12132132130@c.us'],
-		['12132132130@c.us', '12132132130@c.us'],
-		['12132132130@s.whatsapp.net', '12132132130@c.us'],
 		['12132132130@S.WhatsApp.Net', '12132132130@c.us'],
 		['+1 213 213 2130@c.us', '12132132130@c.us'],
-		['1234567890@lid', '1234567890@lid'],
 		['100875997589545@lid', '100875997589545@lid'],
 		[12132132130, '12132132130@c.us'],
 		['+44 20 7946 0958', '442079460958@c.us'],

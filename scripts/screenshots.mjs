@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// `npm run screenshots`: refreshes docs/screenshots/ from a real n8n editor with this package,
+// using Debian's Chromium (apt-get install chromium) driven by playwright-core. Needs no
+// Hypersender account: the credential points at the fake server.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+import { credentialJson, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, runN8nCommand, startN8n, stopProcess, writeJson } from './n8n-runtime.mjs';
+
+const require = createRequire(import.meta.url);
+const { FakeHypersender } = require('../test/fake-hypersender/server.js');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = path.join(ROOT, 'docs/screenshots');
+const OWNER = { email: 'docs@example.com', firstName: 'Docs', lastName: 'Writer', password: 'Docs-password-123' };
+
+const bins = provisionN8n();
+execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+const work = mkdtempSync(path.join(tmpdir(), 'hypersender-shots-'));
+const extension = path.join(work, 'extension');
+mkdirSync(extension);
+execFileSync('tar', ['-xzf', path.join(work, execFileSync('npm', ['pack', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()), '-C', extension, '--strip-components=1']);
+const env = n8nEnv(path.join(work, 'user'), { extensions: extension, port: 5695 });
+
+const fake = await new FakeHypersender({ logRequests: false }).start();
+const credential = credentialJson({ name: 'Hypersender account', apiToken: fake.token, instanceId: fake.instanceId, baseUrl: fake.url, rateLimitPlan: 'business' });
+const workflow = {
+	id: 'hypersenderScreenshots',
+	name: 'CRM contact to WhatsApp',
+	nodes: [
+		{ id: 'a', name: 'CRM Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'crm-contact', options: {} }, webhookId: 'a' },
+		{
+			id: 'b',
+			name: 'Hypersender',
+			type: 'CUSTOM.hypersender',
+			typeVersion: 1,
+			position: [260, 0],
+			parameters: { resource: 'contact', operation: 'upsert', chatId: '={{ $json.body.phone }}', firstName: '={{ $json.body.first_name }}', lastName: '={{ $json.body.last_name }}', options: { defaultCountryCode: '49', syncAttempts: 2 } },
+			credentials: { hypersenderApi: { id: credential.id, name: credential.name } },
+		},
+	],
+	connections: { 'CRM Webhook': { main: [[{ node: 'Hypersender', type: 'main', index: 0 }]] } },
+	settings: {},
+	active: false,
+};
+for (const args of [
+	['import:credentials', `--input=${writeJson(path.join(work, 'credentials.json'), [credential])}`],
+	['import:workflow', `--input=${writeJson(path.join(work, 'workflow.json'), workflow)}`],
+]) {
+	const result = await runN8nCommand(bins, env, args);
+	if (result.status !== 0) throw new Error(result.stderr.slice(-2000));
+}
+
+const n8n = await startN8n(bins, env);
+const browser = await chromium.launch({
+	executablePath: CHROMIUM,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+	await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
+	const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+	await page.goto(`${n8n.url}/signin`);
+	await page.getByLabel(/email/i).first().fill(OWNER.email);
+	await page.getByLabel(/password/i).first().fill(OWNER.password);
+	await page.getByRole('button', { name: /sign in/i }).click();
+	await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
+
+	mkdirSync(OUT, { recursive: true });
+	await page.goto(`${n8n.url}/workflow/${workflow.id}`);
+	await page.getByText('Hypersender', { exact: true }).first().waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(1500);
+	await page.screenshot({ path: path.join(OUT, 'workflow-canvas.png') });
+	await page.getByText('Hypersender', { exact: true }).first().dblclick();
+	await page.getByText('Chat ID or Phone').first().waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(1500);
+	await page.screenshot({ path: path.join(OUT, 'upsert-parameters.png') });
+	await page.keyboard.press('Escape');
+
+	await page.goto(`${n8n.url}/home/credentials/${credential.id}`);
+	await page.getByText('API Token').first().waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(1500);
+	await page.screenshot({ path: path.join(OUT, 'credential-dialog.png') });
+	console.log(`screenshots written to ${path.relative(ROOT, OUT)}/ (package ${PACKAGE_NAME})`);
+} finally {
+	await browser.close();
+	await stopProcess(n8n.child);
+	await fake.stop();
+	rmSync(work, { recursive: true, force: true });
+}
