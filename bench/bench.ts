@@ -152,7 +152,8 @@ async function measure(spec: Omit<RunSpec, 'url'>, fakeOptions: FakeOptions = {}
 	const fake = new FakeHypersender({ token: TOKEN, instanceId: INSTANCE_ID, logRequests: false, ...fakeOptions });
 	await fake.start();
 	try {
-		process.stdout.write(`  ${spec.contender} x ${spec.items}${spec.requestsPerMinute ? ` at ${spec.requestsPerMinute}/min` : ''} ... `);
+		const headers = fakeOptions.rateLimitHeaders === false ? ', server sends no X-RateLimit headers' : '';
+		process.stdout.write(`  ${spec.contender} x ${spec.items}${spec.requestsPerMinute ? ` at ${spec.requestsPerMinute}/min` : ''}${headers} ... `);
 		const result = await runInChild({ ...spec, url: fake.url });
 		const stats = { ...fake.stats, contacts: fake.contacts.size };
 		process.stdout.write(`${result.seconds.toFixed(1)} s, ${result.itemsPerSecond.toFixed(0)} items/s, ${result.failed} failed, ${stats.rateLimited} x 429, peak ${result.peakRssMb} MB\n`);

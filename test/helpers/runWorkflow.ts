@@ -194,6 +194,8 @@ export async function runHypersender({ items, parameters, credentials, continueO
 	});
 }
 
+let executionCounter = 0;
+
 export async function runNode({ items, node, credentials = {}, continueOnFail = false, extraNodeTypes }: RunNodeOptions): Promise<RunResult> {
 	const source: INode = {
 		id: 'source',
@@ -220,7 +222,9 @@ export async function runNode({ items, node, credentials = {}, continueOnFail = 
 		active: false,
 	});
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+	// Like n8n, every run is its own execution, with its own id.
+	const executionId = `test-execution-${++executionCounter}`;
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: 'test',
 		name: 'test',
 		active: false,
@@ -237,7 +241,7 @@ export async function runNode({ items, node, credentials = {}, continueOnFail = 
 	const additionalData = {
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentials),
-		executionId: 'test-execution',
+		executionId,
 		restApiUrl: 'http://127.0.0.1/rest',
 		instanceBaseUrl: 'http://127.0.0.1/',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',

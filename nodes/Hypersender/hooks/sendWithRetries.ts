@@ -42,22 +42,38 @@ export async function hypersenderCredentials(ctx: IExecuteSingleFunctions): Prom
 }
 
 /** The node option wins over the credential's plan; 0 or empty means "use the plan". */
-function requestsPerMinuteFor(ctx: IExecuteSingleFunctions, credentials: HypersenderCredentials) {
-	const override = Number(ctx.getNodeParameter('options.requestsPerMinute', 0));
+function requestsPerMinuteFor(override: number, credentials: HypersenderCredentials) {
 	if (override > 0) return override;
 	return requestsPerMinuteForPlan(credentials.rateLimitPlan, credentials.customRequestsPerMinute);
 }
+
+// Reading credentials means a database read and a decryption in n8n; every item of one node
+// run uses the same credential, so its pacer is looked up once per run, not twice per item.
+const pacersByNodeRun = new Map<string, Promise<RequestPacer>>();
+const MAX_REMEMBERED_NODE_RUNS = 1000;
 
 /** Items and executions that use the same account and instance share one pacer. */
 export async function pacerForItem(
 	ctx: IExecuteSingleFunctions,
 	clock: PacerClock = systemClock,
 ): Promise<RequestPacer> {
-	const credentials = await hypersenderCredentials(ctx);
-	const account = createHash('sha256')
-		.update(`${credentials.baseUrl}|${credentials.instanceId}|${credentials.apiToken}`)
-		.digest('hex');
-	return pacerFor(account, requestsPerMinuteFor(ctx, credentials), clock);
+	const override = Number(ctx.getNodeParameter('options.requestsPerMinute', 0));
+	const nodeRun = `${ctx.getExecutionId()}|${ctx.getNode().id}|${override}`;
+	let pacer = pacersByNodeRun.get(nodeRun);
+	if (!pacer) {
+		pacer = hypersenderCredentials(ctx).then((credentials) => {
+			const account = createHash('sha256')
+				.update(`${credentials.baseUrl}|${credentials.instanceId}|${credentials.apiToken}`)
+				.digest('hex');
+			return pacerFor(account, requestsPerMinuteFor(override, credentials), clock);
+		});
+		pacersByNodeRun.set(nodeRun, pacer);
+		// Maps keep insertion order: the oldest node runs are forgotten first.
+		if (pacersByNodeRun.size > MAX_REMEMBERED_NODE_RUNS) {
+			pacersByNodeRun.delete(pacersByNodeRun.keys().next().value as string);
+		}
+	}
+	return await pacer;
 }
 
 /**
