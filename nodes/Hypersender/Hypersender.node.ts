@@ -18,8 +18,9 @@ export class Hypersender implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'hypersenderApi', required: true }],
 		requestDefaults: {
-			baseURL:
-				'={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}/api/whatsapp/v2/{{$credentials.instanceId.trim()}}',
+			// applyCredentialBaseUrl points each request at the credential's Base URL and instance;
+			// reading the credential once per run is cheaper than an expression per item.
+			baseURL: 'https://app.hypersender.com/api/whatsapp/v2',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 			json: true,
 			// Failures are turned into actionable errors by checkHypersenderResponse, which needs to see them.

@@ -5,7 +5,7 @@ import {
 	fetchContactPages,
 	normalizeChatIdInRequest,
 	pairWithInputItem,
-	requireHttpBaseUrl,
+	applyCredentialBaseUrl,
 	sendPacedRequest,
 	shapeGetOutput,
 	shapeUpsertOutput,
@@ -31,7 +31,7 @@ export const contactOperations: INodeProperties[] = [
 				description: "Read one contact from the WhatsApp number's address book",
 				routing: {
 					request: { method: 'GET', url: '/contacts/get' },
-					send: { paginate: true, preSend: [requireHttpBaseUrl, normalizeChatIdInRequest] },
+					send: { paginate: true, preSend: [applyCredentialBaseUrl, normalizeChatIdInRequest] },
 					operations: { pagination: sendPacedRequest },
 					output: { postReceive: [checkHypersenderResponse, shapeGetOutput, pairWithInputItem] },
 				},
@@ -43,7 +43,7 @@ export const contactOperations: INodeProperties[] = [
 				description: "List the contacts in the WhatsApp number's address book",
 				routing: {
 					request: { method: 'GET', url: '/contacts/get-all' },
-					send: { paginate: true, preSend: [requireHttpBaseUrl] },
+					send: { paginate: true, preSend: [applyCredentialBaseUrl] },
 					operations: { pagination: fetchContactPages },
 					output: {
 						postReceive: [
@@ -64,7 +64,7 @@ export const contactOperations: INodeProperties[] = [
 					request: { method: 'POST', url: '/contacts/upsert' },
 					send: {
 						paginate: true,
-						preSend: [requireHttpBaseUrl, normalizeChatIdInRequest, validateContactNames],
+						preSend: [applyCredentialBaseUrl, normalizeChatIdInRequest, validateContactNames],
 					},
 					operations: { pagination: upsertWithSyncAttempts },
 					output: { postReceive: [checkHypersenderResponse, shapeUpsertOutput, pairWithInputItem] },
@@ -124,7 +124,6 @@ export const contactFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		displayOptions: forContact('upsert'),
-		routing: { send: { type: 'body', property: 'first_name' } },
 	},
 	{
 		displayName: 'Last Name',
@@ -132,7 +131,6 @@ export const contactFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: forContact('upsert'),
-		routing: { send: { type: 'body', property: 'last_name' } },
 	},
 	{
 		displayName: 'Return All',

@@ -17,7 +17,7 @@ import {
 	normalizeCountryCode,
 } from './normalizeChatId';
 import {
-	hypersenderCredentials,
+	accountForItem,
 	raiseForHypersenderStatus,
 	sendExtraRequest,
 	sendWithRetries,
@@ -26,6 +26,18 @@ import {
 const MAX_PAGE_SIZE = 1000;
 // 10 million contacts: far beyond any address book, yet a bound if the API never sends a short page.
 const MAX_PAGES = 10_000;
+
+// RoutingNode hands the same item context to an item's preSend and postReceive hooks, so the
+// output can show what was sent without evaluating the fields' expressions a second time.
+const sentFields = new WeakMap<object, IDataObject>();
+
+function rememberSent(ctx: IExecuteSingleFunctions, fields: IDataObject) {
+	sentFields.set(ctx, { ...sentFields.get(ctx), ...fields });
+}
+
+function sentFieldsOf(ctx: IExecuteSingleFunctions): IDataObject {
+	return sentFields.get(ctx) ?? {};
+}
 
 function optionOf<T>(ctx: IExecuteSingleFunctions, name: string, fallback: T): T {
 	return ctx.getNodeParameter(`options.${name}`, fallback) as T;
@@ -62,24 +74,22 @@ export function chatIdForItem(ctx: IExecuteSingleFunctions): string {
 	}
 }
 
-/** preSend: a Base URL typo (or a file: URL) is caught before any request carries the token. */
-export async function requireHttpBaseUrl(
+/**
+ * preSend, first for every operation: points the request at the credential's instance, and
+ * catches a Base URL typo (or a file: URL) before any request carries the token.
+ */
+export async function applyCredentialBaseUrl(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const { baseUrl } = await hypersenderCredentials(this);
-	let protocol = '';
-	try {
-		protocol = new URL(String(baseUrl).trim()).protocol;
-	} catch {
-		// reported below, with the same message as a wrong protocol
-	}
-	if (protocol !== 'http:' && protocol !== 'https:') {
+	const { baseUrl, apiBaseUrl } = await accountForItem(this);
+	if (!apiBaseUrl) {
 		throw new NodeOperationError(this.getNode(), `The credential's Base URL "${baseUrl}" is not an http(s) URL`, {
 			itemIndex: this.getItemIndex(),
 			description: "Set 'Base URL' in the 'Hypersender API' credential to https://app.hypersender.com, or to your proxy's http(s) address.",
 		});
 	}
+	requestOptions.baseURL = apiBaseUrl;
 	return requestOptions;
 }
 
@@ -89,6 +99,7 @@ export async function normalizeChatIdInRequest(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const chatId = chatIdForItem(this);
+	rememberSent(this, { chat_id: chatId });
 	if (requestOptions.method === 'POST') {
 		requestOptions.body = { ...(requestOptions.body as IDataObject), chat_id: chatId };
 	} else {
@@ -97,14 +108,18 @@ export async function normalizeChatIdInRequest(
 	return requestOptions;
 }
 
-/** preSend: names are trimmed, never otherwise changed, so every script and emoji reaches the address book as typed. */
+/**
+ * preSend: puts the names into the body, trimmed and otherwise unchanged, so every script and
+ * emoji reaches the address book as typed. The name fields carry no `routing`: RoutingNode
+ * would evaluate their expressions four more times per item, which bulk runs pay for.
+ */
 export async function validateContactNames(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const itemIndex = this.getItemIndex();
 	const body = { ...(requestOptions.body as IDataObject) };
-	const firstName = String(body.first_name ?? '').trim();
+	const firstName = String(this.getNodeParameter('firstName', '') ?? '').trim();
 	if (firstName === '') {
 		throw new NodeOperationError(this.getNode(), `'First Name' is empty in item ${itemIndex}`, {
 			itemIndex,
@@ -113,10 +128,10 @@ export async function validateContactNames(
 		});
 	}
 	body.first_name = firstName;
-	const lastName = String(body.last_name ?? '').trim();
-	if (lastName === '') delete body.last_name;
-	else body.last_name = lastName;
+	const lastName = String(this.getNodeParameter('lastName', '') ?? '').trim();
+	if (lastName !== '') body.last_name = lastName;
 	requestOptions.body = body;
+	rememberSent(this, { first_name: firstName, ...(lastName ? { last_name: lastName } : {}) });
 	return requestOptions;
 }
 
@@ -136,11 +151,6 @@ export async function checkHypersenderResponse(
 	return items;
 }
 
-function expectedContactName(ctx: IExecuteSingleFunctions): string {
-	const names = [ctx.getNodeParameter('firstName', ''), ctx.getNodeParameter('lastName', '')];
-	return names.map((name) => String(name ?? '').trim()).filter(Boolean).join(' ');
-}
-
 /** postReceive: one flat item per upsert, with the chat ID actually sent. */
 export async function shapeUpsertOutput(
 	this: IExecuteSingleFunctions,
@@ -149,19 +159,7 @@ export async function shapeUpsertOutput(
 ): Promise<INodeExecutionData[]> {
 	const body = (response.body ?? {}) as IDataObject;
 	const data = (body.data ?? {}) as IDataObject;
-	const firstName = String(this.getNodeParameter('firstName', '')).trim();
-	const lastName = String(this.getNodeParameter('lastName', '') ?? '').trim();
-	return [
-		{
-			json: {
-				success: data.success ?? true,
-				message: body.message ?? null,
-				chat_id: chatIdForItem(this),
-				first_name: firstName,
-				...(lastName ? { last_name: lastName } : {}),
-			},
-		},
-	];
+	return [{ json: { success: data.success ?? true, message: body.message ?? null, ...sentFieldsOf(this) } }];
 }
 
 /** postReceive: a found contact, or (with If Not Found: Output an Item) a flagged item instead of an error. */
@@ -170,7 +168,7 @@ export async function shapeGetOutput(
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const chatId = chatIdForItem(this);
+	const { chat_id: chatId } = sentFieldsOf(this);
 	if (response.statusCode === 404) return [{ json: { found: false, chat_id: chatId } }];
 	const data = ((response.body as IDataObject)?.data ?? {}) as IDataObject;
 	return [{ json: { found: true, chat_id: chatId, ...data } }];
@@ -204,17 +202,17 @@ export async function upsertWithSyncAttempts(
 	if (attempts > 1) items = items.map((item) => ({ ...item, json: { ...item.json, sync_attempts: attempts } }));
 	if (!optionOf(this, 'verify', false)) return items;
 
-	const chatId = chatIdForItem(this);
+	const sent = requestData.options.body as IDataObject;
 	const response = await sendExtraRequest(this, {
 		method: 'GET',
 		baseURL: requestData.options.baseURL,
 		url: '/contacts/get',
-		qs: { chat_id: chatId },
+		qs: { chat_id: sent.chat_id },
 		headers: { Accept: 'application/json' },
 		timeout: requestData.options.timeout,
 	});
 	const stored = (response.statusCode === 200 ? ((response.body as IDataObject)?.data ?? {}) : {}) as IDataObject;
-	const expected = expectedContactName(this);
+	const expected = [sent.first_name, sent.last_name].filter(Boolean).join(' ');
 	const verification = {
 		found: response.statusCode === 200,
 		stored_name: (stored.name as string | undefined) ?? null,

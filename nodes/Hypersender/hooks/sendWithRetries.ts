@@ -37,43 +37,67 @@ export function retryDelayMs(attempt: number, hint: RetryHint, random: () => num
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export async function hypersenderCredentials(ctx: IExecuteSingleFunctions): Promise<HypersenderCredentials> {
-	return (await ctx.getCredentials('hypersenderApi')) as unknown as HypersenderCredentials;
-}
-
 /** The node option wins over the credential's plan; 0 or empty means "use the plan". */
 function requestsPerMinuteFor(override: number, credentials: HypersenderCredentials) {
 	if (override > 0) return override;
 	return requestsPerMinuteForPlan(credentials.rateLimitPlan, credentials.customRequestsPerMinute);
 }
 
+/** What the hooks need from the credential: where the API is, and the account's shared pacer. */
+export interface HypersenderAccount {
+	/** The Base URL as the user typed it, for error messages. */
+	baseUrl: string;
+	/** `<base>/api/whatsapp/v2/<instance>`, or undefined when the Base URL is not http(s). */
+	apiBaseUrl: string | undefined;
+	pacer: RequestPacer;
+}
+
+function apiBaseUrlOf({ baseUrl, instanceId }: HypersenderCredentials): string | undefined {
+	const base = String(baseUrl ?? '').trim().replace(/\/+$/, '');
+	let protocol = '';
+	try {
+		protocol = new URL(base).protocol;
+	} catch {
+		return undefined;
+	}
+	if (protocol !== 'http:' && protocol !== 'https:') return undefined;
+	return `${base}/api/whatsapp/v2/${encodeURIComponent(String(instanceId ?? '').trim())}`;
+}
+
 // Reading credentials means a database read and a decryption in n8n; every item of one node
-// run uses the same credential, so its pacer is looked up once per run, not twice per item.
-const pacersByNodeRun = new Map<string, Promise<RequestPacer>>();
+// run uses the same credential, so it is read once per run, not once or twice per item.
+// Only what the hooks need is kept, never the token.
+const accountsByNodeRun = new Map<string, Promise<HypersenderAccount>>();
 const MAX_REMEMBERED_NODE_RUNS = 1000;
 
-/** Items and executions that use the same account and instance share one pacer. */
-export async function pacerForItem(
+export async function accountForItem(
 	ctx: IExecuteSingleFunctions,
 	clock: PacerClock = systemClock,
-): Promise<RequestPacer> {
+): Promise<HypersenderAccount> {
 	const override = Number(ctx.getNodeParameter('options.requestsPerMinute', 0));
 	const nodeRun = `${ctx.getExecutionId()}|${ctx.getNode().id}|${override}`;
-	let pacer = pacersByNodeRun.get(nodeRun);
-	if (!pacer) {
-		pacer = hypersenderCredentials(ctx).then((credentials) => {
-			const account = createHash('sha256')
-				.update(`${credentials.baseUrl}|${credentials.instanceId}|${credentials.apiToken}`)
-				.digest('hex');
-			return pacerFor(account, requestsPerMinuteFor(override, credentials), clock);
-		});
-		pacersByNodeRun.set(nodeRun, pacer);
+	let account = accountsByNodeRun.get(nodeRun);
+	if (!account) {
+		account = (ctx.getCredentials('hypersenderApi') as Promise<unknown> as Promise<HypersenderCredentials>).then(
+			(credentials) => {
+				// Items and executions on the same account and instance share one pacer.
+				const accountKey = createHash('sha256')
+					.update(`${credentials.baseUrl}|${credentials.instanceId}|${credentials.apiToken}`)
+					.digest('hex');
+				return {
+					baseUrl: String(credentials.baseUrl ?? ''),
+					apiBaseUrl: apiBaseUrlOf(credentials),
+					pacer: pacerFor(accountKey, requestsPerMinuteFor(override, credentials), clock),
+				};
+			},
+		);
+		accountsByNodeRun.set(nodeRun, account);
 		// Maps keep insertion order: the oldest node runs are forgotten first.
-		if (pacersByNodeRun.size > MAX_REMEMBERED_NODE_RUNS) {
-			pacersByNodeRun.delete(pacersByNodeRun.keys().next().value as string);
+		if (accountsByNodeRun.size > MAX_REMEMBERED_NODE_RUNS) {
+			accountsByNodeRun.delete(accountsByNodeRun.keys().next().value as string);
 		}
 	}
-	return await pacer;
+	return await account;
 }
 
 /**
@@ -86,7 +110,7 @@ export async function sendWithRetries<T>(
 	send: () => Promise<T>,
 	clock: PacerClock = systemClock,
 ): Promise<T> {
-	const pacer = await pacerForItem(ctx, clock);
+	const { pacer } = await accountForItem(ctx, clock);
 	const maxRetries = Number(ctx.getNodeParameter('options.maxRetries', DEFAULT_MAX_RETRIES));
 	for (let attempt = 0; ; attempt++) {
 		const release = await pacer.acquire();
@@ -115,7 +139,7 @@ export async function raiseForHypersenderStatus(
 	response: HypersenderResponse,
 	{ allowContactNotFound = false } = {},
 ): Promise<void> {
-	const pacer = await pacerForItem(ctx);
+	const { pacer } = await accountForItem(ctx);
 	const retryAfterMs =
 		response.statusCode === 429 ? parseRetryAfter(response.headers['retry-after'], Date.now()) : undefined;
 	pacer.observeRateLimitHeaders(response.headers, retryAfterMs);
