@@ -74,7 +74,9 @@ try {
 	await page.getByText('Hypersender', { exact: true }).first().waitFor({ timeout: 30_000 });
 	await page.waitForTimeout(1500);
 	await page.screenshot({ path: path.join(OUT, 'workflow-canvas.png') });
-	await page.getByText('Hypersender', { exact: true }).first().dblclick();
+	// The label under a node does not take clicks; the node's box above it does.
+	const label = await page.getByText('Hypersender', { exact: true }).first().boundingBox();
+	await page.mouse.dblclick(label.x + label.width / 2, label.y - 50);
 	await page.getByText('Chat ID or Phone').first().waitFor({ timeout: 30_000 });
 	await page.waitForTimeout(1500);
 	await page.screenshot({ path: path.join(OUT, 'upsert-parameters.png') });

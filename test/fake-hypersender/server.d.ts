@@ -30,7 +30,7 @@ export class FakeHypersender {
 	rateLimit: number | undefined;
 	contacts: Map<string, FakeContact>;
 	requests: RecordedRequest[];
-	stats: { total: number; rateLimited: number; maxInFlight: number; inFlight: number };
+	stats: { total: number; rateLimited: number };
 	start(port?: number): Promise<this>;
 	stop(): Promise<void>;
 	reset(): void;

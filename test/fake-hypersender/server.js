@@ -52,7 +52,7 @@ class FakeHypersender {
 		this.failures = [];
 		this.connectionsToDrop = 0;
 		this.window = { startedAt: 0, count: 0 };
-		this.stats = { total: 0, rateLimited: 0, maxInFlight: 0, inFlight: 0 };
+		this.stats = { total: 0, rateLimited: 0 };
 		this.sockets = new Set();
 		this.server = http.createServer((req, res) => this.handle(req, res));
 		this.server.keepAliveTimeout = 30_000;
@@ -82,7 +82,7 @@ class FakeHypersender {
 		this.failures = [];
 		this.connectionsToDrop = 0;
 		this.window = { startedAt: 0, count: 0 };
-		this.stats = { total: 0, rateLimited: 0, maxInFlight: 0, inFlight: 0 };
+		this.stats = { total: 0, rateLimited: 0 };
 	}
 
 	/** The next `count` API requests get `status` (429 carries Retry-After when `retryAfter` is set). */
@@ -114,9 +114,6 @@ class FakeHypersender {
 			const url = new URL(req.url, 'http://127.0.0.1');
 			if (url.pathname.startsWith('/__fake/')) return this.handleControl(req, res, url, raw);
 			this.stats.total++;
-			this.stats.inFlight++;
-			this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.stats.inFlight);
-			res.on('close', () => this.stats.inFlight--);
 			const answer = () => {
 				const { status, body, headers } = this.answer(req, url, raw);
 				if (status === undefined) return;
