@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run dev`: builds the package (and rebuilds on change), starts a local n8n on SQLite at
+// `npm run dev`: builds the package (and recompiles on change), starts a local n8n on SQLite at
 // http://localhost:5678 with the package loaded. `npm run dev -- --fake` also starts the fake
 // Hypersender server and imports a ready credential and workflow that point at it.
 // Ctrl-C stops everything it started.
@@ -42,9 +42,13 @@ async function main() {
 	mkdirSync(extension, { recursive: true });
 	symlinkSync(path.join(ROOT, 'dist'), path.join(extension, 'dist'));
 	symlinkSync(path.join(ROOT, 'package.json'), path.join(extension, 'package.json'));
-	const env = { ...n8nEnv(path.join(devDir, 'user'), { extensions: extension, port }), N8N_DEV_RELOAD: 'true' };
+	const env = n8nEnv(path.join(devDir, 'user'), { extensions: extension, port });
 
-	const watcher = spawn('npx', ['tsc', '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+	// tsc itself, not through npx, so that stopping this child stops the compiler.
+	const watcher = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], {
+		cwd: ROOT,
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
 	children.push(watcher);
 
 	if (withFake) {
@@ -80,7 +84,7 @@ async function main() {
 	} else {
 		say('then add a "Hypersender" node and create a "Hypersender API" credential with your token and instance ID');
 	}
-	say('TypeScript changes are recompiled into dist/ as you save; reload the editor page to see them. Ctrl-C stops everything.');
+	say('TypeScript changes are recompiled into dist/ as you save; n8n loads nodes at start, so restart this command to see them. Ctrl-C stops everything.');
 }
 
 main().catch(async (error) => {

@@ -43,8 +43,8 @@ function optionOf<T>(ctx: IExecuteSingleFunctions, name: string, fallback: T): T
 	return ctx.getNodeParameter(`options.${name}`, fallback) as T;
 }
 
-/** The chat ID as it is sent: the same function validates the request and labels the output. */
-export function chatIdForItem(ctx: IExecuteSingleFunctions): string {
+/** The item's Chat ID or Phone, normalized, or an error that names the item, the value and the fix. */
+function chatIdForItem(ctx: IExecuteSingleFunctions): string {
 	const itemIndex = ctx.getItemIndex();
 	const rawCountryCode = optionOf(ctx, 'defaultCountryCode', '');
 	let countryCode = '';
