@@ -8,4 +8,5 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},
 	testTimeout: 30_000,
+	reporters: ['default', '<rootDir>/test/helpers/summaryReporter.js'],
 };

@@ -31,9 +31,11 @@ const INSTANCE_ID = '4f0c2b1a-9e8d-4c7b-a6f5-e4d3c2b1a098';
 const log = (message) => process.stderr.write(`[e2e] ${message}\n`);
 
 let failures = 0;
+let passes = 0;
 let lastN8nOutput = '';
 function check(condition, message, detail) {
 	if (condition) {
+		passes++;
 		log(`ok    ${message}`);
 		return;
 	}
@@ -264,6 +266,7 @@ async function main() {
 		await fake.stop();
 		if (failures === 0) rmSync(work, { recursive: true, force: true });
 	}
+	process.stdout.write(`e2e: ${passes} passed, ${failures} failed\n`);
 	if (failures > 0) {
 		log(`n8n's last output:\n${lastN8nOutput.slice(-6000)}`);
 		log(`${failures} check(s) failed; work folder kept`);
