@@ -9,8 +9,8 @@
  * Run standalone: node test/fake-hypersender/server.js [--port 5679] [--token T] [--instance I]
  *   [--rate-limit 600] [--window-ms 60000]
  * It prints one JSON line {"url", "apiBaseUrl", "token", "instanceId"} once listening.
- * Control endpoints (no auth, for other processes): GET /__fake/contacts, GET /__fake/requests,
- * POST /__fake/reset, POST /__fake/fail {"status","count","retryAfter"}.
+ * To look inside from a browser or curl (no auth): GET /__fake/contacts (the address book),
+ * GET /__fake/requests (what was sent).
  */
 const http = require('node:http');
 
@@ -112,7 +112,7 @@ class FakeHypersender {
 		});
 		req.on('end', () => {
 			const url = new URL(req.url, 'http://127.0.0.1');
-			if (url.pathname.startsWith('/__fake/')) return this.handleControl(req, res, url, raw);
+			if (url.pathname.startsWith('/__fake/')) return this.handleControl(req, res, url);
 			this.stats.total++;
 			const answer = () => {
 				const { status, body, headers } = this.answer(req, url, raw);
@@ -124,20 +124,10 @@ class FakeHypersender {
 		});
 	}
 
-	handleControl(req, res, url, raw) {
+	handleControl(req, res, url) {
 		const route = `${req.method} ${url.pathname}`;
 		if (route === 'GET /__fake/contacts') return json(res, 200, [...this.contacts.values()]);
 		if (route === 'GET /__fake/requests') return json(res, 200, this.requests);
-		if (route === 'GET /__fake/stats') return json(res, 200, this.stats);
-		if (route === 'POST /__fake/reset') {
-			this.reset();
-			return json(res, 200, { ok: true });
-		}
-		if (route === 'POST /__fake/fail') {
-			const { status, count = 1, retryAfter } = JSON.parse(raw || '{}');
-			this.failNext(count, status, { retryAfter });
-			return json(res, 200, { ok: true });
-		}
 		return json(res, 404, { message: 'Unknown control route' });
 	}
 
