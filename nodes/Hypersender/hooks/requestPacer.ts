@@ -80,22 +80,23 @@ export class RequestPacer {
 	}
 
 	/**
-	 * Learns from Laravel's rate-limit headers: the limit the server really applies (which wins
-	 * when it is stricter than the plan the user named), and, once nothing is left in the window,
-	 * the moment it resets.
+	 * Learns from an answer: the limit the server really applies (X-RateLimit-Limit, which wins
+	 * when it is stricter than the plan the user named), and when to hold every request of the
+	 * account back: until Retry-After has passed, or, once nothing is left in the window, until
+	 * X-RateLimit-Reset.
 	 */
 	observeRateLimitHeaders(headers: Record<string, unknown>, retryAfterMs?: number): void {
 		const limit = Number(headerValue(headers, 'x-ratelimit-limit'));
 		if (Number.isFinite(limit) && limit > 0) this.announcedRequestsPerMinute = limit;
 
+		if (retryAfterMs !== undefined) {
+			this.pauseUntil(this.clock.now() + retryAfterMs);
+			return;
+		}
 		const remaining = headerValue(headers, 'x-ratelimit-remaining');
-		if (remaining !== undefined && Number(remaining) <= 0) {
-			const reset = Number(headerValue(headers, 'x-ratelimit-reset'));
-			if (retryAfterMs !== undefined) {
-				this.pauseUntil(this.clock.now() + retryAfterMs);
-			} else if (Number.isFinite(reset) && reset > 0) {
-				this.pauseUntil(reset * 1000);
-			}
+		const reset = Number(headerValue(headers, 'x-ratelimit-reset'));
+		if (remaining !== undefined && Number(remaining) <= 0 && Number.isFinite(reset) && reset > 0) {
+			this.pauseUntil(reset * 1000);
 		}
 	}
 

@@ -143,7 +143,6 @@ export async function raiseForHypersenderStatus(
 	const retryAfterMs =
 		response.statusCode === 429 ? parseRetryAfter(response.headers['retry-after'], Date.now()) : undefined;
 	pacer.observeRateLimitHeaders(response.headers, retryAfterMs);
-	if (retryAfterMs !== undefined) pacer.pauseUntil(Date.now() + retryAfterMs);
 	if (isSuccessStatus(response.statusCode)) return;
 	if (allowContactNotFound && isContactNotFound(response.statusCode, response.body)) return;
 	throw hypersenderHttpError(ctx.getNode(), response, ctx.getItemIndex());
