@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Provisions a pinned real n8n (and, where this machine's Node is older than n8n 2.x needs,
-# a Node 24 from the npm registry) in a cache outside the repository, so the second run
-# starts in seconds. Prints progress on stderr; on stdout, two lines for `eval`:
+# Provisions a pinned real n8n (and, where this machine's Node is older than n8n needs, a
+# Node 24 from the npm registry) in a cache outside the repository, so the second run starts
+# in seconds. The cache counts as ready only once n8n's native modules are proven to work with
+# that Node; a cache that fails the proof is repaired, never trusted.
+# Prints progress on stderr; on stdout, two lines for `eval`:
 #   N8N_NODE=<node binary to run n8n with>
 #   N8N_BIN=<n8n's bin/n8n script>
 set -euo pipefail
 
 N8N_VERSION="${N8N_VERSION:-2.40.7}"
+# n8n 2.x needs Node 24; isolated-vm in n8n 1.123 ships binaries for Node 22 and 24 only, so
+# both lines run on the same Node.
 NODE_MAJOR_FOR_N8N=24
 CACHE_DIR="${HYPERSENDER_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-hypersender}"
+SCRIPTS_DIR="$(cd "$(dirname "$0")" && pwd)"
 
 say() { printf '[provision] %s\n' "$*" >&2; }
+seconds_since() { echo $(( $(date +%s) - $1 )); }
 
 mkdir -p "$CACHE_DIR"
 
@@ -24,7 +30,7 @@ else
 	node_prefix="$CACHE_DIR/node$NODE_MAJOR_FOR_N8N"
 	node_dir="$node_prefix/node_modules/$node_pkg"
 	node_bin="$node_dir/bin/node"
-	if [ ! -x "$node_bin" ]; then
+	if ! "$node_bin" -v >/dev/null 2>&1; then
 		say "this machine has Node $(node -v); n8n $N8N_VERSION needs $NODE_MAJOR_FOR_N8N: installing $node_pkg@$NODE_MAJOR_FOR_N8N from the npm registry"
 		mkdir -p "$node_prefix"
 		npm install --prefix "$node_prefix" --no-save --ignore-scripts --no-audit --no-fund "$node_pkg@$NODE_MAJOR_FOR_N8N" >&2
@@ -33,21 +39,49 @@ else
 fi
 
 n8n_prefix="$CACHE_DIR/n8n-$N8N_VERSION"
-n8n_bin="$n8n_prefix/node_modules/n8n/bin/n8n"
+n8n_dir="$n8n_prefix/node_modules/n8n"
+n8n_bin="$n8n_dir/bin/n8n"
+
+native_modules_work() {
+	"$node_bin" "$SCRIPTS_DIR/verify-n8n-native-modules.cjs" "$n8n_dir" >&2
+}
+
+if [ -f "$n8n_prefix/.ready" ] && ! native_modules_work; then
+	say "the cached n8n $N8N_VERSION in $n8n_prefix fails the native-module check: repairing it"
+	rm -f "$n8n_prefix/.ready"
+fi
+
 if [ ! -f "$n8n_prefix/.ready" ]; then
 	mkdir -p "$n8n_prefix"
-	[ -f "$n8n_prefix/package.json" ] || echo '{"private":true}' > "$n8n_prefix/package.json"
-	say "installing n8n@$N8N_VERSION into $n8n_prefix (first time: about 3 minutes)"
-	# Without --ignore-scripts the install fails here: a Kafka client's install script
-	# downloads sources from the internet. The two native modules n8n needs are rebuilt below.
-	npm install --prefix "$n8n_prefix" --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
+	installed_version="$("$node_bin" -p "require('$n8n_dir/package.json').version" 2>/dev/null || true)"
+	if [ "$installed_version" != "$N8N_VERSION" ]; then
+		# n8n-nodes-base 1.x names xlsx as a tarball from a site outside the npm registry; 0.18.5
+		# is its last registry release. 2.x does not depend on xlsx, so the override is inert there.
+		echo '{"private":true,"overrides":{"xlsx":"0.18.5"}}' > "$n8n_prefix/package.json"
+		say "installing n8n@$N8N_VERSION into $n8n_prefix (first time: about 3 minutes)"
+		started=$(date +%s)
+		# Without --ignore-scripts the install fails here: a Kafka client's install script
+		# downloads sources from the internet. The two native modules n8n needs are built below.
+		npm install --prefix "$n8n_prefix" --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
+		say "installed n8n@$N8N_VERSION in $(seconds_since "$started") s"
+	fi
 	say "building n8n's native modules (sqlite3, isolated-vm) against Node $("$node_bin" -v) (first time: about 4 minutes)"
+	started=$(date +%s)
 	(
 		cd "$n8n_prefix"
-		PATH="$(dirname "$node_bin"):$PATH" npm rebuild sqlite3 isolated-vm --build-from-source --nodedir="$node_dir" >&2
+		# `npm run` hands the project's .npmrc (ignore-scripts=true) to this child as
+		# npm_config_ignore_scripts; a rebuild that runs no build scripts builds nothing.
+		unset npm_config_ignore_scripts
+		PATH="$(dirname "$node_bin"):$PATH" npm rebuild sqlite3 isolated-vm \
+			--ignore-scripts=false --build-from-source --nodedir="$node_dir" --loglevel=error >&2
 	)
+	say "built the native modules in $(seconds_since "$started") s"
+	if ! native_modules_work; then
+		say "n8n $N8N_VERSION's native modules still do not load with Node $("$node_bin" -v); the cache is left unready so the next run tries again"
+		exit 1
+	fi
 	touch "$n8n_prefix/.ready"
 fi
-say "n8n $N8N_VERSION ready"
+say "n8n $N8N_VERSION ready (native modules checked)"
 echo "N8N_NODE=$node_bin"
 echo "N8N_BIN=$n8n_bin"

@@ -15,7 +15,7 @@ import {
 	InvalidCountryCodeError,
 	normalizeChatId,
 	normalizeCountryCode,
-} from './normalizeChatId';
+} from '../shared/chatId';
 import {
 	accountForItem,
 	raiseForHypersenderStatus,

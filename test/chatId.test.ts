@@ -2,7 +2,7 @@ import {
 	InvalidChatIdError,
 	normalizeChatId,
 	normalizeCountryCode,
-} from '../nodes/Hypersender/hooks/normalizeChatId';
+} from '../nodes/Hypersender/shared/chatId';
 import { ACCEPTED_CHAT_ID_FORMS } from './fixtures';
 
 describe('normalizeChatId', () => {
