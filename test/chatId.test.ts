@@ -1,84 +1,209 @@
 import {
 	InvalidChatIdError,
+	InvalidCountryError,
 	normalizeChatId,
-	normalizeCountryCode,
+	resolveCountry,
 } from '../nodes/Hypersender/shared/chatId';
 import { ACCEPTED_CHAT_ID_FORMS } from './fixtures';
 
-describe('normalizeChatId', () => {
+function thrownBy(run: () => unknown): unknown {
+	try {
+		run();
+	} catch (error) {
+		return error;
+	}
+	throw new Error('nothing was thrown');
+}
+
+describe('normalizeChatId without a country', () => {
 	test.each<[unknown, string]>([
 		...ACCEPTED_CHAT_ID_FORMS,
 		['  12132132130  ', '12132132130@c.us'],
 		['12132132130@S.WhatsApp.Net', '12132132130@c.us'],
 		['+1 213 213 2130@c.us', '12132132130@c.us'],
 		['100875997589545@lid', '100875997589545@lid'],
+		['100875997589545@LID', '100875997589545@lid'],
+		['100875997589545@Lid', '100875997589545@lid'],
 		[12132132130, '12132132130@c.us'],
+		[4915123456789, '4915123456789@c.us'],
 		['+44 20 7946 0958', '442079460958@c.us'],
-		['1234567', '1234567@c.us'],
-		['123456789012345', '123456789012345@c.us'],
+		['+49 (0) 151 23456789', '4915123456789@c.us'],
+		['+44 (0)20 7946 0958', '442079460958@c.us'],
+		['0049 (0) 30 1234567', '49301234567@c.us'],
+		['+49 0151 23456789', '4915123456789@c.us'],
+		// In Italy the 0 is part of the number, not a national prefix.
+		['+39 (0)6 1234 5678', '390612345678@c.us'],
+		['+39 06 1234 5678', '390612345678@c.us'],
+		['+7 912 345–67–89', '79123456789@c.us'],
 	])('accepts %p as %p', (input, expected) => {
 		expect(normalizeChatId(input)).toBe(expected);
 	});
 
-	test.each([
-		['', 'is empty'],
-		['   ', 'is empty'],
-		[undefined, 'is not a phone number or chat ID'],
-		[null, 'is not a phone number or chat ID'],
-		[{ phone: '1' }, 'is not a phone number or chat ID'],
-		[12.5, 'is not a phone number or chat ID'],
-		['abc', 'contains letters'],
-		['+1 213 CALL NOW', 'contains letters'],
-		['مرحبا', 'contains letters'],
-		['123456', 'has 6 digits; a phone number has at least 7'],
-		['1234567890123456', 'has 16 digits; an international number has at most 15'],
-		['+1 213 213 2130 ext. 5', 'contains letters'],
-		['#12132132130', 'contains characters that are not part of a phone number'],
-		['1+2132132130', 'contains characters that are not part of a phone number'],
-		['120363040000000000@g.us', 'is a group ID (@g.us); groups are not address-book contacts'],
-		['12132132130@broadcast', 'ends in an unknown suffix "@broadcast"'],
-		['maria@example.com', 'ends in an unknown suffix "@example.com"'],
-		['abc@lid', 'is a hidden user ID (@lid) whose part before @ is not all digits'],
-		['0151 2345678', 'is a national number (leading 0)'],
-	])('rejects %p: %s', (input, reason) => {
-		let thrown: unknown;
-		try {
-			normalizeChatId(input);
-		} catch (error) {
-			thrown = error;
-		}
-		expect(thrown).toBeInstanceOf(InvalidChatIdError);
-		expect((thrown as InvalidChatIdError).reason).toContain(reason);
+	test.each<[unknown, string, string]>([
+		['', 'is empty', 'Map the field'],
+		['   ', 'is empty', 'Map the field'],
+		[undefined, 'is not a phone number or chat ID', 'Map a text or number field'],
+		[null, 'is not a phone number or chat ID', 'Map a text or number field'],
+		[{ phone: '1' }, 'is not a phone number or chat ID', 'Map a text or number field'],
+		[['+4915123456789'], 'is not a phone number or chat ID', 'Map a text or number field'],
+		[true, 'is not a phone number or chat ID', 'Map a text or number field'],
+		[12.5, 'is not a phone number or chat ID', 'Map a text or number field'],
+		['abc', 'contains letters', 'Give only the phone number'],
+		['+1 213 213 2130 ext. 5', 'contains letters', 'Give only the phone number'],
+		['مرحبا', 'contains letters', 'Give only the phone number'],
+		['#12132132130', 'contains characters that are not part of a phone number', 'Give only digits'],
+		['1+2132132130', 'contains characters that are not part of a phone number', 'Give only digits'],
+		['0151 23456789', 'is a national number (leading 0), and no Country is set', 'Set the Country option'],
+		// A US number without its 1: read as international it would be Egypt's +20 1555 0123.
+		['2015550123', 'could be +20 15550123 or a national number of United States of America (+1 2015550123)', 'Set the Country option'],
+		// A Spanish mobile without its 34, and no valid number under +61 (Australia) either.
+		['612 34 56 78', 'is not a complete international number', 'Set the Country option'],
+		// An Italian mobile that is also a valid Belgian number under +32.
+		['3211234567', 'could be +32 11234567 or a national number of Italy (+39 3211234567)', 'Set the Country option'],
+		// A Chicago number without + is also a Chinese mobile written nationally.
+		['13123456789', "a national number of People's Republic of China (+86 13123456789)", 'Set the Country option'],
+		['1234567', 'is not a complete international number', 'Set the Country option'],
+		['+0049 151 23456789', 'has a 0 after the international prefix +', 'Remove the extra 0'],
+		['000049 151 23456789', 'has a 0 after the international prefix 00', 'Remove the extra 0'],
+		['+999 1234 5678', 'does not start with a country calling code after +', 'Check the digits after the +'],
+		['+49 151', 'has 3 digits after the country calling code +49 (Germany)', 'Check that no digit is missing'],
+		['+36 (0) 1 234 5678', 'has 0 right after the country calling code +36 (Hungary)', 'Check the digits'],
+		['120363040000000000@g.us', 'is a group ID (@g.us); groups are not address-book contacts', 'phone number or chat ID of a person'],
+		['12132132130@broadcast', 'ends in an unknown suffix "@broadcast"', 'ending in @c.us or @lid'],
+		['maria@example.com', 'ends in an unknown suffix "@example.com"', 'ending in @c.us or @lid'],
+		['abc@lid', 'is a hidden user ID (@lid) whose part before @ is not all digits', 'exactly as WhatsApp gave it'],
+		['0151 23456789@c.us', 'is a chat ID whose number starts with 0', '4915123456789@c.us'],
+	])('rejects %p: %s', (input, reason, fix) => {
+		const error = thrownBy(() => normalizeChatId(input)) as InvalidChatIdError;
+		expect(error).toBeInstanceOf(InvalidChatIdError);
+		expect(error.reason).toContain(reason);
+		expect(error.fix).toContain(fix);
 	});
 
-	test('the error names the value given', () => {
-		expect(() => normalizeChatId('abc')).toThrow('contains letters: "abc"');
+	test('the error names the value given, quoted', () => {
+		const error = thrownBy(() => normalizeChatId('abc')) as InvalidChatIdError;
+		expect(error.value).toBe('"abc"');
+		expect(error.message).toBe('"abc" contains letters');
 	});
 
-	test('a Default Country Code replaces the leading 0 of a national number', () => {
-		expect(normalizeChatId('0151 2345678', '49')).toBe('491512345678@c.us');
-		expect(normalizeChatId('(030) 1234567', '49')).toBe('49301234567@c.us');
+	test('the error quotes only the start of a huge value', () => {
+		const huge = `+49 151 ${'9'.repeat(10_000)} call me`;
+		const error = thrownBy(() => normalizeChatId(huge)) as InvalidChatIdError;
+		expect(error.value.length).toBeLessThan(100);
+		expect(error.value).toContain(`(${huge.length} characters)`);
 	});
 
-	test('a Default Country Code does not touch international numbers', () => {
-		expect(normalizeChatId('+1 213 213 2130', '49')).toBe('12132132130@c.us');
-		expect(normalizeChatId('0012132132130', '49')).toBe('12132132130@c.us');
-		expect(normalizeChatId('1234567890@lid', '49')).toBe('1234567890@lid');
+	test('group IDs pass unchanged only where groups are allowed', () => {
+		expect(normalizeChatId('120363040000000000@G.US', undefined, { allowGroups: true })).toBe('120363040000000000@g.us');
+		expect(normalizeChatId('4915123456789-1600000000@g.us', undefined, { allowGroups: true })).toBe(
+			'4915123456789-1600000000@g.us',
+		);
+		expect(thrownBy(() => normalizeChatId('abc@g.us', undefined, { allowGroups: true }))).toMatchObject({
+			reason: 'is not a group ID of the form <digits>@g.us',
+		});
 	});
 });
 
-describe('normalizeCountryCode', () => {
-	test.each([
-		['49', '49'],
-		['+49', '49'],
-		['0049', '49'],
-		[' +1 ', '1'],
-		['971', '971'],
-	])('accepts %p as %p', (input, expected) => {
-		expect(normalizeCountryCode(input)).toBe(expected);
+describe('normalizeChatId with the row country', () => {
+	test.each<[string, string, string]>([
+		['0151 23456789', 'DE', '4915123456789'],
+		['(030) 1234567', 'DE', '49301234567'],
+		['15123456789', 'DE', '4915123456789'],
+		['020 7946 0958', 'GB', '442079460958'],
+		['07911 123456', 'GB', '447911123456'],
+		['(213) 213-2130', 'US', '12132132130'],
+		['1-213-213-2130', 'US', '12132132130'],
+		['12132132130', 'US', '12132132130'],
+		['06 1234 5678', 'IT', '390612345678'],
+		['312 345 6789', 'IT', '393123456789'],
+		['393123456789', 'IT', '393123456789'],
+		['8 (912) 345-67-89', 'RU', '79123456789'],
+		['79123456789', 'RU', '79123456789'],
+		['8 (771) 000 9998', 'KZ', '77710009998'],
+		['06 30 123 4567', 'HU', '36301234567'],
+		['06 12 34 56 78', 'FR', '33612345678'],
+		['098765 43210', 'IN', '919876543210'],
+		['(11) 96123-4567', 'BR', '5511961234567'],
+		['55 1234 5678', 'MX', '525512345678'],
+		['011 15-2345-6789', 'AR', '5491123456789'],
+		['01 23 45 67 89', 'CI', '2250123456789'],
+		['612 34 56 78', 'ES', '34612345678'],
+		['32 12 34 56', 'DK', '4532123456'],
+	])('reads %p with Country %p as +%s', (input, country, digits) => {
+		expect(normalizeChatId(input, resolveCountry(country))).toBe(`${digits}@c.us`);
 	});
 
-	test.each(['', 'DE', '0', '1234', '+'])('rejects %p', (input) => {
-		expect(() => normalizeCountryCode(input)).toThrow('is not a country calling code');
+	test('international forms and chat IDs do not take the country', () => {
+		const germany = resolveCountry('DE');
+		expect(normalizeChatId('+1 213 213 2130', germany)).toBe('12132132130@c.us');
+		expect(normalizeChatId('0012132132130', germany)).toBe('12132132130@c.us');
+		expect(normalizeChatId('12132132130@c.us', germany)).toBe('12132132130@c.us');
+		expect(normalizeChatId('1234567890@lid', germany)).toBe('1234567890@lid');
+	});
+
+	test('digits that read as two different numbers of the country are rejected, naming both', () => {
+		// 4915123456789 is a valid German number as written, and +49 15123456789 without the 49.
+		const error = thrownBy(() => normalizeChatId('4915123456789', resolveCountry('DE'))) as InvalidChatIdError;
+		expect(error).toBeInstanceOf(InvalidChatIdError);
+		expect(error.reason).toContain('+49 4915123456789 or +49 15123456789');
+		expect(error.fix).toContain('international form with + (+49 ...)');
+	});
+
+	test('a national number too long for the country is rejected', () => {
+		expect(thrownBy(() => normalizeChatId('0151 23456789 1234', resolveCountry('FR')))).toMatchObject({
+			reason: expect.stringContaining('after the country calling code +33 (France)'),
+		});
+	});
+});
+
+describe('resolveCountry', () => {
+	test.each<[unknown, string, string]>([
+		['DE', 'DE', '49'],
+		['de', 'DE', '49'],
+		[' us ', 'US', '1'],
+		['49', 'DE', '49'],
+		['+49', 'DE', '49'],
+		['0049', 'DE', '49'],
+		[49, 'DE', '49'],
+		// Shared calling codes mean their main country, whose national rules the others share.
+		['1', 'US', '1'],
+		['+7', 'RU', '7'],
+		['44', 'GB', '44'],
+		['Germany', 'DE', '49'],
+		['deutschland', 'DE', '49'],
+		['United States', 'US', '1'],
+		['USA', 'US', '1'],
+		['U.S.A.', 'US', '1'],
+		['UK', 'GB', '44'],
+		['Great Britain', 'GB', '44'],
+		['The Netherlands', 'NL', '31'],
+		['COTE D’IVOIRE', 'CI', '225'],
+		["Côte d'Ivoire", 'CI', '225'],
+		['ESPAÑA', 'ES', '34'],
+		['Brasil', 'BR', '55'],
+		['Italia', 'IT', '39'],
+	])('reads %p as %s (+%s)', (input, region, callingCode) => {
+		expect(resolveCountry(input)).toMatchObject({ region, callingCode });
+	});
+
+	test.each([undefined, null, '', '   '])('reads %p as no country', (input) => {
+		expect(resolveCountry(input)).toBeUndefined();
+	});
+
+	test.each<[unknown, string]>([
+		['Narnia', 'is not a country code or name this node knows'],
+		['XX', 'is not a country code or name this node knows'],
+		['999', 'is not a country calling code'],
+		['0', 'is not a country calling code'],
+		['800', 'is not a country calling code'],
+		['Congo', 'names more than one country (CD, CG)'],
+		[true, 'is not a country'],
+		[{ country: 'DE' }, 'is not a country'],
+		[['DE'], 'is not a country'],
+	])('rejects %p: %s', (input, reason) => {
+		const error = thrownBy(() => resolveCountry(input)) as InvalidCountryError;
+		expect(error).toBeInstanceOf(InvalidCountryError);
+		expect(error.reason).toBe(reason);
+		expect(error.fix).toMatch(/ISO country code/);
 	});
 });

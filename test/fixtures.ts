@@ -26,14 +26,19 @@ export function credentialsFor(fake: FakeHypersender, overrides: Record<string, 
 	};
 }
 
-/** The phone and chat-ID forms the issue names, as CRMs store them, and the chat ID each is sent as. */
+/** The phone and chat-ID forms the issues name, as CRMs store them with no Country set, and the chat ID each is sent as. */
 export const ACCEPTED_CHAT_ID_FORMS: Array<[string, string]> = [
 	['+1 (213) 213-2130', '12132132130@c.us'],
 	['1-213-213-2130', '12132132130@c.us'],
 	['+1 213.213.2130', '12132132130@c.us'],
 	['0012132132130', '12132132130@c.us'],
 	['12132132130', '12132132130@c.us'],
+	['+49 151 23456789', '4915123456789@c.us'],
+	['+49 (0) 151 23456789', '4915123456789@c.us'],
+	['004915123456789', '4915123456789@c.us'],
+	['4915123456789', '4915123456789@c.us'],
 	['12132132130@c.us', '12132132130@c.us'],
 	['12132132130@s.whatsapp.net', '12132132130@c.us'],
 	['1234567890@lid', '1234567890@lid'],
+	['1234567890@LID', '1234567890@lid'],
 ];

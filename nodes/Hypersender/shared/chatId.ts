@@ -1,119 +1,68 @@
 /**
  * Turns a chat ID or phone number, as CRMs and spreadsheets store it, into the form the
- * Hypersender contacts endpoints expect, or explains why it cannot.
+ * Hypersender endpoints expect, or explains why it cannot. Phone numbers are read by the rules
+ * in phoneNumber.ts, with the row's country for national forms.
  */
+import { chatIdDigits, internationalDigits, InvalidChatIdError, type Country } from './phoneNumber';
+import { quoteValue } from './quoteValue';
+
+export { InvalidChatIdError, InvalidCountryError, resolveCountry, type Country } from './phoneNumber';
 
 export const ACCEPTED_CHAT_ID_FORMS =
-	'an international phone number such as +1 213 213 2130, 0012132132130 or 12132132130, ' +
-	'a chat ID such as 12132132130@c.us, or a hidden user ID such as 1234567890@lid';
-
-const MIN_PHONE_DIGITS = 7;
-// E.164 caps a full international number at 15 digits.
-const MAX_PHONE_DIGITS = 15;
-
-// Separators people type between digit groups; anything else is not a phone number.
-const PHONE_FORMATTING = /[\s\-.()/]/g;
-
-export class InvalidChatIdError extends Error {
-	constructor(
-		readonly value: string,
-		readonly reason: string,
-	) {
-		super(`${reason}: "${value}"`);
-		this.name = 'InvalidChatIdError';
-	}
-}
-
-export class InvalidCountryCodeError extends Error {
-	constructor(readonly value: string) {
-		super(`Default Country Code "${value}" is not a country calling code`);
-		this.name = 'InvalidCountryCodeError';
-	}
-}
-
-/** `+49`, `49` and `0049` all mean Germany; returns the bare digits or throws. */
-export function normalizeCountryCode(raw: string): string {
-	const trimmed = raw.trim();
-	const digits = trimmed.replace(/^(\+|00)/, '');
-	if (!/^[1-9]\d{0,2}$/.test(digits)) throw new InvalidCountryCodeError(trimmed);
-	return digits;
-}
-
-function normalizePhoneDigits(text: string, original: string, defaultCountryCode: string): string {
-	if (/\p{L}/u.test(text)) {
-		throw new InvalidChatIdError(original, 'contains letters');
-	}
-	const compact = text.replace(PHONE_FORMATTING, '');
-	if (!/^\+?\d+$/.test(compact)) {
-		throw new InvalidChatIdError(original, 'contains characters that are not part of a phone number');
-	}
-
-	let digits: string;
-	if (compact.startsWith('+')) {
-		digits = compact.slice(1);
-	} else if (compact.startsWith('00')) {
-		digits = compact.slice(2);
-	} else if (compact.startsWith('0')) {
-		if (!defaultCountryCode) {
-			throw new InvalidChatIdError(
-				original,
-				'is a national number (leading 0) without a country code; write it in international ' +
-					'form or set the Default Country Code option',
-			);
-		}
-		digits = defaultCountryCode + compact.slice(1);
-	} else {
-		digits = compact;
-	}
-
-	if (digits.length < MIN_PHONE_DIGITS) {
-		throw new InvalidChatIdError(
-			original,
-			`has ${digits.length} digits; a phone number has at least ${MIN_PHONE_DIGITS}`,
-		);
-	}
-	if (digits.length > MAX_PHONE_DIGITS) {
-		throw new InvalidChatIdError(
-			original,
-			`has ${digits.length} digits; an international number has at most ${MAX_PHONE_DIGITS}`,
-		);
-	}
-	return digits;
-}
+	'an international phone number such as +49 151 23456789, 004915123456789 or 4915123456789, ' +
+	'a national number such as 0151 23456789 with the Country option set (e.g. DE), ' +
+	'a chat ID such as 4915123456789@c.us, or a hidden user ID such as 1234567890@lid';
 
 /**
- * Phone numbers and `@c.us` / `@s.whatsapp.net` IDs become `<digits>@c.us`; `@lid` IDs are
- * kept exactly, since a hidden ID cannot be mapped back to a phone number.
- * `defaultCountryCode` (digits only) replaces the leading 0 of a national number.
+ * Phone numbers and `@c.us` / `@s.whatsapp.net` IDs become `<digits>@c.us`; `@lid` IDs become
+ * `<digits>@lid` (a hidden ID cannot be mapped to a phone number). A number without + or 00 is
+ * read as a number of `country` where one is given. Group IDs (`...@g.us`) pass unchanged only
+ * with `allowGroups`: groups are chats, not address-book contacts.
  */
-export function normalizeChatId(raw: unknown, defaultCountryCode = ''): string {
-	if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw > 0) {
-		raw = String(raw);
-	}
+export function normalizeChatId(raw: unknown, country?: Country, opts: { allowGroups?: boolean } = {}): string {
+	if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw > 0) raw = String(raw);
 	if (typeof raw !== 'string') {
-		const shown = raw === undefined || raw === null ? '' : JSON.stringify(raw);
-		throw new InvalidChatIdError(shown, 'is not a phone number or chat ID');
+		throw new InvalidChatIdError(
+			quoteValue(raw),
+			'is not a phone number or chat ID',
+			'Map a text or number field: a list, an object, true/false or an empty field cannot be a phone number.',
+		);
 	}
 	const value = raw.trim();
-	if (value === '') throw new InvalidChatIdError(value, 'is empty');
+	if (value === '') {
+		throw new InvalidChatIdError(quoteValue(raw), 'is empty', 'Map the field that holds the phone number.');
+	}
 
 	const at = value.lastIndexOf('@');
-	if (at === -1) return `${normalizePhoneDigits(value, value, defaultCountryCode)}@c.us`;
+	if (at === -1) return `${internationalDigits(value, country, quoteValue(raw))}@c.us`;
 
 	const user = value.slice(0, at).trim();
 	const server = value.slice(at + 1).trim().toLowerCase();
 	switch (server) {
 		case 'lid':
 			if (!/^\d+$/.test(user)) {
-				throw new InvalidChatIdError(value, 'is a hidden user ID (@lid) whose part before @ is not all digits');
+				throw new InvalidChatIdError(
+					quoteValue(raw),
+					'is a hidden user ID (@lid) whose part before @ is not all digits',
+					'Use the @lid ID exactly as WhatsApp gave it, e.g. 1234567890@lid.',
+				);
 			}
-			return value;
+			return `${user}@lid`;
 		case 'c.us':
 		case 's.whatsapp.net':
-			return `${normalizePhoneDigits(user, value, defaultCountryCode)}@c.us`;
+			return `${chatIdDigits(user, quoteValue(raw))}@c.us`;
 		case 'g.us':
-			throw new InvalidChatIdError(value, 'is a group ID (@g.us); groups are not address-book contacts');
+			if (opts.allowGroups && /^\d+(?:-\d+)?$/.test(user)) return `${user}@g.us`;
+			throw new InvalidChatIdError(
+				quoteValue(raw),
+				opts.allowGroups ? 'is not a group ID of the form <digits>@g.us' : 'is a group ID (@g.us); groups are not address-book contacts',
+				opts.allowGroups ? 'Use the group ID exactly as WhatsApp gave it.' : 'Use the phone number or chat ID of a person.',
+			);
 		default:
-			throw new InvalidChatIdError(value, `ends in an unknown suffix "@${server}"`);
+			throw new InvalidChatIdError(
+				quoteValue(raw),
+				`ends in an unknown suffix ${quoteValue(`@${server}`)}`,
+				'Use a phone number, or a chat ID ending in @c.us or @lid.',
+			);
 	}
 }

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// Writes nodes/Hypersender/shared/phoneMetadata.generated.ts: the numbering-plan facts the
+// chat-ID rules need, taken from the pinned devDependencies libphonenumber-js (MIT) and
+// i18n-iso-countries (MIT). The node ships this table instead of a runtime dependency, which
+// n8n's verification forbids. `node scripts/generate-phone-metadata.mjs --print` writes the
+// text to stdout instead (the test compares it with the committed file).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const OUTPUT = join(root, 'nodes/Hypersender/shared/phoneMetadata.generated.ts');
+
+// Languages whose country names CRMs export besides English; they bring the endonyms of many
+// countries ("Deutschland", "España", "Brasil", "Italia", "Suisse") at a modest size.
+const NAME_LANGUAGES = ['en', 'de', 'fr', 'es'];
+
+function installedVersion(pkg) {
+	return JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')).version;
+}
+
+// libphonenumber-js metadata v4 keeps a region as a positional array; these are the positions used.
+const CALLING_CODE = 0;
+const NATIONAL_NUMBER_PATTERN = 2;
+const POSSIBLE_LENGTHS = 3;
+const FORMATS = 4;
+const NATIONAL_PREFIX = 5;
+const NATIONAL_PREFIX_FORMATTING_RULE = 6;
+const NATIONAL_PREFIX_FOR_PARSING = 7;
+const NATIONAL_PREFIX_TRANSFORM_RULE = 8;
+const NATIONAL_PREFIX_OPTIONAL_WHEN_FORMATTING = 9;
+const TYPES = 11;
+const FIXED_LINE_TYPE = 0;
+const MOBILE_TYPE = 1;
+
+/** The plan's mobile number pattern; libphonenumber-js writes '' where mobiles share the fixed-line one (NANP). */
+function mobilePattern(plan) {
+	const types = plan[TYPES] || [];
+	const mobile = types[MOBILE_TYPE]?.[0];
+	return mobile === '' ? types[FIXED_LINE_TYPE][0] : (mobile ?? '');
+}
+// Positions inside one format of a region.
+const FORMAT_NATIONAL_PREFIX_FORMATTING_RULE = 3;
+const FORMAT_NATIONAL_PREFIX_OPTIONAL = 4;
+
+/**
+ * Whether some national numbers of the plan are written without its national (trunk) prefix,
+ * as "(213) 555-0123" in the US or "(11) 96123-4567" in Brazil: such a written form could also
+ * be read as an international number, which the rules must not guess.
+ */
+function writesNationalFormWithoutPrefix(plan) {
+	const nationalPrefix = plan[NATIONAL_PREFIX];
+	const formats = plan[FORMATS] || [];
+	if (!nationalPrefix || formats.length === 0 || plan[NATIONAL_PREFIX_OPTIONAL_WHEN_FORMATTING]) return true;
+	return formats.some((format) => {
+		const rule = format[FORMAT_NATIONAL_PREFIX_FORMATTING_RULE] ?? plan[NATIONAL_PREFIX_FORMATTING_RULE];
+		return !rule || !String(rule).includes(nationalPrefix) || Boolean(format[FORMAT_NATIONAL_PREFIX_OPTIONAL]);
+	});
+}
+
+function planRow(region, plan) {
+	const nationalPrefix = plan[NATIONAL_PREFIX] || '';
+	return [
+		region,
+		nationalPrefix,
+		// libphonenumber strips the plain national prefix when no parsing rule is given.
+		plan[NATIONAL_PREFIX_FOR_PARSING] || nationalPrefix,
+		plan[NATIONAL_PREFIX_TRANSFORM_RULE] || '',
+		plan[POSSIBLE_LENGTHS],
+		plan[NATIONAL_NUMBER_PATTERN],
+		// Only where a national form lacks a prefix to tell it apart from an international one.
+		writesNationalFormWithoutPrefix(plan) ? mobilePattern(plan) : '',
+	];
+}
+
+// libphonenumber's region code for numbers that belong to no country.
+const NON_GEOGRAPHIC = '001';
+
+export function generate() {
+	const metadata = require('libphonenumber-js/metadata.max.json');
+	const plans = {};
+	// country_calling_codes lists the main region of a code first (libphonenumber's "main country").
+	for (const [callingCode, regions] of Object.entries(metadata.country_calling_codes)) {
+		plans[callingCode] = regions.map((region) => {
+			const plan = metadata.countries[region];
+			if (plan[CALLING_CODE] !== callingCode) throw new Error(`${region} is not under +${callingCode}`);
+			return planRow(region, plan);
+		});
+	}
+	// Global services (+800 freephone, +882/+883 international networks, ...) belong to no region.
+	for (const [callingCode, plan] of Object.entries(metadata.nonGeographic)) {
+		plans[callingCode] = [planRow(NON_GEOGRAPHIC, plan)];
+	}
+
+	const names = {};
+	for (const language of NAME_LANGUAGES) {
+		const { countries } = require(`i18n-iso-countries/langs/${language}.json`);
+		for (const [region, name] of Object.entries(countries)) {
+			if (!(region in metadata.countries)) continue;
+			const list = (names[region] ??= []);
+			for (const variant of [name].flat()) if (!list.includes(variant)) list.push(variant);
+		}
+	}
+
+	const sources = {
+		'libphonenumber-js': installedVersion('libphonenumber-js'),
+		'i18n-iso-countries': installedVersion('i18n-iso-countries'),
+	};
+	const json = (value) => JSON.stringify(value);
+	return [
+		'// Generated by scripts/generate-phone-metadata.mjs from the packages in PHONE_METADATA_SOURCES.',
+		'// Do not edit: change the script or the pinned devDependency versions and rebuild.',
+		'',
+		`export const PHONE_METADATA_SOURCES: Record<string, string> = ${json(sources)};`,
+		'',
+		'/**',
+		' * [region, national prefix, national prefix for parsing (a regex), its transform rule,',
+		' * possible national lengths, national number pattern, mobile number pattern where some national numbers are',
+		' * written without the national prefix, else empty]',
+		' */',
+		'export type NumberingPlanRow = [string, string, string, string, number[], string, string];',
+		'',
+		'/** The numbering plans under each calling code, the main region first; region 001 is non-geographic. */',
+		'export const NUMBERING_PLANS: Record<string, NumberingPlanRow[]> = {',
+		...Object.entries(plans).map(([code, rows]) => `\t${json(code)}: [${rows.map(json).join(', ')}],`),
+		'};',
+		'',
+		`/** Country names in ${NAME_LANGUAGES.join(', ')}, as written, by ISO 3166 alpha-2 code. */`,
+		'export const COUNTRY_NAMES: Record<string, string[]> = {',
+		...Object.entries(names).map(([region, list]) => `\t${region}: ${json(list)},`),
+		'};',
+		'',
+	].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	if (process.argv.includes('--print')) process.stdout.write(generate());
+	else writeFileSync(OUTPUT, generate());
+}
