@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { RATE_LIMIT_PLAN_OPTIONS } from '../nodes/Hypersender/hooks/rateLimitPlans';
+import { RATE_LIMIT_PLAN_OPTIONS } from '../nodes/Hypersender/transport/rateLimitPlans';
 
 export class HypersenderApi implements ICredentialType {
 	name = 'hypersenderApi';

@@ -17,15 +17,9 @@ export class Hypersender implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'hypersenderApi', required: true }],
-		requestDefaults: {
-			// applyCredentialBaseUrl points each request at the credential's Base URL and instance;
-			// reading the credential once per run is cheaper than an expression per item.
-			baseURL: 'https://app.hypersender.com/api/whatsapp/v2',
-			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-			json: true,
-			// Failures are turned into actionable errors by checkHypersenderResponse, which needs to see them.
-			ignoreHttpStatusErrors: true,
-		},
+		// n8n treats a node with requestDefaults as declarative and runs it through its routing;
+		// the transport (transport/index.ts) sends these headers with every request.
+		requestDefaults: { headers: { Accept: 'application/json' } },
 		properties: [
 			{
 				displayName: 'Resource',

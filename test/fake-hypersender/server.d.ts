@@ -22,6 +22,14 @@ export interface FakeHypersenderOptions {
 	logRequests?: boolean;
 }
 
+export interface RawAnswer {
+	status?: number;
+	headers?: Record<string, string>;
+	body?: string;
+	cutOffAfter?: number;
+	echoAuthorization?: boolean;
+}
+
 export class FakeHypersender {
 	constructor(options?: FakeHypersenderOptions);
 	url: string;
@@ -36,6 +44,9 @@ export class FakeHypersender {
 	reset(): void;
 	failNext(count: number, status: number, options?: { retryAfter?: number | string }): void;
 	dropNextConnections(count: number): void;
+	answerNextWith(count: number, answer: RawAnswer): void;
+	pagingIgnoresOffset: boolean;
+	rateLimitHeaders: boolean;
 	addContact(chatId: string, name: string, pushname?: string): void;
 	contact(chatId: string): FakeContact | undefined;
 }

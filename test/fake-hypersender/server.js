@@ -3,7 +3,8 @@
  * A fake Hypersender WhatsApp API v2 for tests, benchmarks and `npm run dev -- --fake`.
  * It follows ../shared/hypersender-api.md: bearer auth (401), the instance check (404),
  * Laravel-style 422 validation, offset paging, and a fixed-window rate limit that answers
- * 429 with Retry-After. Switches make it answer 429/5xx or drop connections on demand.
+ * 429 with Retry-After. Switches make it answer 429/5xx, drop connections, or answer as a
+ * misbehaving proxy or server would (redirects, HTML, cut-off bodies, echoed headers) on demand.
  * Listens on 127.0.0.1 only.
  *
  * Run standalone: node test/fake-hypersender/server.js [--port 5679] [--token T] [--instance I]
@@ -51,6 +52,8 @@ class FakeHypersender {
 		this.requests = [];
 		this.failures = [];
 		this.connectionsToDrop = 0;
+		this.rawAnswers = [];
+		this.pagingIgnoresOffset = false;
 		this.window = { startedAt: 0, count: 0 };
 		this.stats = { total: 0, rateLimited: 0 };
 		this.sockets = new Set();
@@ -81,6 +84,8 @@ class FakeHypersender {
 		this.requests = [];
 		this.failures = [];
 		this.connectionsToDrop = 0;
+		this.rawAnswers = [];
+		this.pagingIgnoresOffset = false;
 		this.window = { startedAt: 0, count: 0 };
 		this.stats = { total: 0, rateLimited: 0 };
 	}
@@ -93,6 +98,16 @@ class FakeHypersender {
 	/** The next `count` API requests have their connection destroyed before any answer. */
 	dropNextConnections(count) {
 		this.connectionsToDrop += count;
+	}
+
+	/**
+	 * The next `count` API requests get this answer as it is, whatever they ask: `{ status,
+	 * headers, body }` with `body` as raw text; `cutOffAfter: N` sends the headers and N bytes of
+	 * the body, then destroys the connection; `echoAuthorization: true` puts the request's
+	 * Authorization header into a JSON body, as a debugging proxy might.
+	 */
+	answerNextWith(count, answer) {
+		for (let i = 0; i < count; i++) this.rawAnswers.push(answer);
 	}
 
 	addContact(chatId, name, pushname = name) {
@@ -115,13 +130,22 @@ class FakeHypersender {
 			if (url.pathname.startsWith('/__fake/')) return this.handleControl(req, res, url);
 			this.stats.total++;
 			const answer = () => {
-				const { status, body, headers } = this.answer(req, url, raw);
+				const { status, body, headers, raw: rawAnswer } = this.answer(req, url, raw);
+				if (rawAnswer) return this.sendRaw(req, res, rawAnswer);
 				if (status === undefined) return;
 				json(res, status, body, headers);
 			};
 			if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
 			else answer();
 		});
+	}
+
+	sendRaw(req, res, { status = 200, headers = {}, body = '', cutOffAfter, echoAuthorization }) {
+		const text = echoAuthorization ? JSON.stringify({ message: 'Echo', data: { headers: { authorization: req.headers.authorization } } }) : body;
+		res.writeHead(status, { 'Content-Length': Buffer.byteLength(text), ...headers });
+		if (cutOffAfter === undefined) return res.end(text);
+		res.write(Buffer.from(text).subarray(0, cutOffAfter));
+		setTimeout(() => req.socket.destroy(), 20);
 	}
 
 	handleControl(req, res, url) {
@@ -156,6 +180,9 @@ class FakeHypersender {
 			req.socket.destroy();
 			return {};
 		}
+
+		const rawAnswer = this.rawAnswers.shift();
+		if (rawAnswer) return { raw: rawAnswer };
 
 		const auth = req.headers.authorization ?? '';
 		if (auth !== `Bearer ${this.token}`) return { status: 401, body: { message: 'Unauthenticated.' } };
@@ -238,7 +265,8 @@ class FakeHypersender {
 			const order = String(a[sortBy]).localeCompare(String(b[sortBy])) || a.id.localeCompare(b.id);
 			return sortOrder === 'asc' ? order : -order;
 		});
-		return { status: 200, body: { message: 'Contacts retrieved successfully.', data: sorted.slice(offset, offset + limit) } };
+		const from = this.pagingIgnoresOffset ? 0 : offset;
+		return { status: 200, body: { message: 'Contacts retrieved successfully.', data: sorted.slice(from, from + limit) } };
 	}
 }
 

@@ -4,7 +4,7 @@
  * the node description completed by n8n's own loader and the credential's real `authenticate`
  * applied to every request. Only HTTP to the fake server on 127.0.0.1 leaves the process.
  */
-import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { DirectoryLoader, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -54,9 +54,14 @@ class ItemSource implements INodeType {
 }
 
 function hypersenderNodeType(): INodeType {
-	const nodeType = new Hypersender();
+	const nodeType: INodeType = new Hypersender();
 	// n8n's loader adds "Request Options" (batching, timeout, proxy) to every declarative node.
 	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
+	// As n8n's own NodeTypes does for a declarative node: `execute` runs RoutingNode with the
+	// execution's context, so the node sees the execution's cancel signal like in real n8n.
+	nodeType.execute = async function (this: IExecuteFunctions) {
+		return (await new RoutingNode(this as unknown as ConstructorParameters<typeof RoutingNode>[0], nodeType).runNode()) ?? [];
+	};
 	return nodeType;
 }
 
@@ -161,6 +166,7 @@ export interface RunOptions {
 	parameters: IDataObject;
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
+	onStart?: RunNodeOptions['onStart'];
 }
 
 /** Any node under test, fed by the item source; the benchmark runs n8n's HTTP Request node this way too. */
@@ -170,6 +176,8 @@ export interface RunNodeOptions {
 	credentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	extraNodeTypes?: Record<string, INodeType | IVersionedNodeType>;
+	/** Receives the execution's cancel function, as n8n's Stop button calls it. */
+	onStart?: (cancelExecution: () => void) => void;
 }
 
 export interface RunResult {
@@ -180,11 +188,12 @@ export interface RunResult {
 	error: IRun['data']['resultData']['error'];
 }
 
-export async function runHypersender({ items, parameters, credentials, continueOnFail }: RunOptions): Promise<RunResult> {
+export async function runHypersender({ items, parameters, credentials, continueOnFail, onStart }: RunOptions): Promise<RunResult> {
 	return await runNode({
 		items,
 		credentials,
 		continueOnFail,
+		onStart,
 		node: {
 			type: HYPERSENDER_NODE_TYPE,
 			typeVersion: 1,
@@ -196,7 +205,7 @@ export async function runHypersender({ items, parameters, credentials, continueO
 
 let executionCounter = 0;
 
-export async function runNode({ items, node, credentials = {}, continueOnFail = false, extraNodeTypes }: RunNodeOptions): Promise<RunResult> {
+export async function runNode({ items, node, credentials = {}, continueOnFail = false, extraNodeTypes, onStart }: RunNodeOptions): Promise<RunResult> {
 	const source: INode = {
 		id: 'source',
 		name: 'CRM Rows',
@@ -263,7 +272,8 @@ export async function runNode({ items, node, credentials = {}, continueOnFail = 
 		},
 	});
 
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	onStart?.(() => execution.cancel());
 	const run = await finished;
 	const taskData = run.data.resultData.runData[hypersender.name]?.[0];
 	return {

@@ -1,18 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import {
-	checkHypersenderResponse,
-	fetchContactPages,
-	normalizeChatIdInRequest,
-	pairWithInputItem,
-	applyCredentialBaseUrl,
-	sendPacedRequest,
-	shapeGetOutput,
-	shapeUpsertOutput,
-	upsertWithSyncAttempts,
-	validateContactNames,
-} from '../hooks/contactHooks';
-import { DEFAULT_MAX_RETRIES } from '../hooks/sendWithRetries';
+import { getContact, getManyContacts, putChatIdIntoRequest, putContactNamesIntoBody, upsertContact } from '../actions/contact';
+import { MAX_RETRIES, REQUESTS_PER_MINUTE } from '../transport';
+import { countryOption } from './countryOption';
 
 const forContact = (...operation: string[]) => ({ show: { resource: ['contact'], operation } });
 
@@ -31,9 +21,8 @@ export const contactOperations: INodeProperties[] = [
 				description: "Read one contact from the WhatsApp number's address book",
 				routing: {
 					request: { method: 'GET', url: '/contacts/get' },
-					send: { paginate: true, preSend: [applyCredentialBaseUrl, normalizeChatIdInRequest] },
-					operations: { pagination: sendPacedRequest },
-					output: { postReceive: [checkHypersenderResponse, shapeGetOutput, pairWithInputItem] },
+					send: { paginate: true, preSend: [putChatIdIntoRequest] },
+					operations: { pagination: getContact },
 				},
 			},
 			{
@@ -43,15 +32,8 @@ export const contactOperations: INodeProperties[] = [
 				description: "List the contacts in the WhatsApp number's address book",
 				routing: {
 					request: { method: 'GET', url: '/contacts/get-all' },
-					send: { paginate: true, preSend: [applyCredentialBaseUrl] },
-					operations: { pagination: fetchContactPages },
-					output: {
-						postReceive: [
-							checkHypersenderResponse,
-							{ type: 'rootProperty', properties: { property: 'data' } },
-							pairWithInputItem,
-						],
-					},
+					send: { paginate: true },
+					operations: { pagination: getManyContacts },
 				},
 			},
 			{
@@ -62,12 +44,8 @@ export const contactOperations: INodeProperties[] = [
 					'Create a new record, or update the current one if it already exists (upsert)',
 				routing: {
 					request: { method: 'POST', url: '/contacts/upsert' },
-					send: {
-						paginate: true,
-						preSend: [applyCredentialBaseUrl, normalizeChatIdInRequest, validateContactNames],
-					},
-					operations: { pagination: upsertWithSyncAttempts },
-					output: { postReceive: [checkHypersenderResponse, shapeUpsertOutput, pairWithInputItem] },
+					send: { paginate: true, preSend: [putChatIdIntoRequest, putContactNamesIntoBody] },
+					operations: { pagination: upsertContact },
 				},
 			},
 		],
@@ -79,30 +57,20 @@ const requestsPerMinuteOption: INodeProperties = {
 	displayName: 'Requests per Minute',
 	name: 'requestsPerMinute',
 	type: 'number',
-	typeOptions: { minValue: 0 },
-	default: 0,
+	typeOptions: { minValue: REQUESTS_PER_MINUTE.min, maxValue: REQUESTS_PER_MINUTE.max },
+	default: REQUESTS_PER_MINUTE.fallback,
 	description:
-		"Overrides the credential's Rate Limit Plan for this node only, e.g. to leave room for another workflow on the same account. 0 uses the plan.",
+		"Slows this node below the credential's Rate Limit Plan, e.g. to leave room for another workflow on the same account. It can only slow: every node on the account shares the plan's pace. 0 uses the plan.",
 };
 
 const maxRetriesOption: INodeProperties = {
 	displayName: 'Max Retries',
 	name: 'maxRetries',
 	type: 'number',
-	typeOptions: { minValue: 0, maxValue: 10 },
-	default: DEFAULT_MAX_RETRIES,
+	typeOptions: { minValue: MAX_RETRIES.min, maxValue: MAX_RETRIES.max },
+	default: MAX_RETRIES.fallback,
 	description:
 		'How often one item is retried after a rate limit (429), a Hypersender server error (5xx) or a dropped connection before it fails',
-};
-
-const defaultCountryCodeOption: INodeProperties = {
-	displayName: 'Default Country Code',
-	name: 'defaultCountryCode',
-	type: 'string',
-	default: '',
-	placeholder: '49',
-	description:
-		'For national numbers with a leading 0 (e.g. 0151 2345678): the country calling code that replaces the 0. Leave empty to reject such numbers.',
 };
 
 export const contactFields: INodeProperties[] = [
@@ -148,7 +116,6 @@ export const contactFields: INodeProperties[] = [
 		default: 50,
 		displayOptions: { show: { resource: ['contact'], operation: ['getAll'], returnAll: [false] } },
 		description: 'Max number of results to return',
-		routing: { output: { maxResults: '={{$value}}' } },
 	},
 	{
 		displayName: 'Options',
@@ -158,7 +125,7 @@ export const contactFields: INodeProperties[] = [
 		default: {},
 		displayOptions: forContact('upsert'),
 		options: [
-			defaultCountryCodeOption,
+			countryOption,
 			maxRetriesOption,
 			requestsPerMinuteOption,
 			{
@@ -195,7 +162,7 @@ export const contactFields: INodeProperties[] = [
 		default: {},
 		displayOptions: forContact('get'),
 		options: [
-			defaultCountryCodeOption,
+			countryOption,
 			{
 				displayName: 'If Not Found',
 				name: 'ifNotFound',

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteSingleFunctions } from 'n8n-workflow';
+
+import { quoteValue } from '../shared/quoteValue';
+import { PacingLane, pacerForAccount, systemClock } from './pacer';
+import type { PacerClock, RequestPacer } from './pacer';
+import { requestsPerMinuteForPlan } from './rateLimitPlans';
+
+export const CREDENTIAL_TYPE = 'hypersenderApi';
+
+interface HypersenderCredentials {
+	apiToken?: unknown;
+	instanceId?: unknown;
+	baseUrl?: unknown;
+	rateLimitPlan?: string;
+	customRequestsPerMinute?: number;
+}
+
+/** What the transport needs from the credential, read once per node run. */
+export interface HypersenderAccount {
+	/** `<base>/api/whatsapp/v2/<instance>`: every request's URL starts with it. */
+	apiBaseUrl: string;
+	/** Shared by every node and execution on this account in this process. */
+	pacer: RequestPacer;
+	/** A lane in the account's pacer for this node run alone, when its Requests per Minute is stricter than the plan. */
+	nodeLaneFor(requestsPerMinute: number): PacingLane | undefined;
+	/** The value with every copy of the token replaced, for anything that may reach an error. */
+	redact<T>(value: T): T;
+}
+
+interface CredentialProblem {
+	message: string;
+	description: string;
+}
+
+const CREDENTIAL_NAME = "the 'Hypersender API' credential";
+
+/**
+ * The API base URL for a credential, or what is wrong with it. The credential's `test` request
+ * builds the same URL in an expression (a credential cannot call node code): keep them alike.
+ * A Base URL must be a plain http(s) address: user info, a query or a fragment would travel
+ * with every request, and a pasted token would end up in URLs and logs.
+ */
+export function apiBaseUrlOf(credentials: HypersenderCredentials): string | CredentialProblem {
+	const baseUrl = String(credentials.baseUrl ?? '').trim();
+	const token = String(credentials.apiToken ?? '').trim();
+	const instanceId = String(credentials.instanceId ?? '').trim();
+	const fixBaseUrl = `Set 'Base URL' in ${CREDENTIAL_NAME} to https://app.hypersender.com, or to your proxy's plain http(s) address.`;
+	// Real tokens are 40+ characters; a very short one would match by chance.
+	if (token.length >= 8 && baseUrl.includes(token)) {
+		return { message: "The credential's Base URL contains the API token", description: `Put the token into 'API Token' only. ${fixBaseUrl}` };
+	}
+	let url: URL;
+	try {
+		url = new URL(baseUrl);
+	} catch {
+		return { message: `The credential's Base URL ${quoteValue(baseUrl)} is not a URL`, description: fixBaseUrl };
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		return { message: `The credential's Base URL ${quoteValue(baseUrl)} is not an http(s) URL`, description: fixBaseUrl };
+	}
+	if (url.username || url.password) {
+		return { message: "The credential's Base URL contains a user name or password (before @)", description: fixBaseUrl };
+	}
+	if (url.search || url.hash || baseUrl.includes('?') || baseUrl.includes('#')) {
+		return { message: `The credential's Base URL ${quoteValue(`${url.origin}${url.pathname}…`)} has a query (?) or fragment (#)`, description: fixBaseUrl };
+	}
+	if (instanceId === '' || instanceId === '.' || instanceId === '..') {
+		return {
+			message: `The credential's Instance ID ${quoteValue(instanceId)} is not an instance ID`,
+			description: `Copy the instance UUID from the Hypersender dashboard into 'Instance ID' in ${CREDENTIAL_NAME}.`,
+		};
+	}
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}/api/whatsapp/v2/${encodeURIComponent(instanceId)}`;
+}
+
+function redactorFor(token: string): <T>(value: T) => T {
+	if (token === '') return (value) => value;
+	// The token as it appears inside JSON text, so a copy nested anywhere in a body is found.
+	const inJson = JSON.stringify(token).slice(1, -1);
+	return <T>(value: T): T => {
+		if (value === undefined) return value;
+		const text = JSON.stringify(value);
+		if (text === undefined || !text.includes(inJson)) return value;
+		return JSON.parse(text.split(inJson).join('[redacted]')) as T;
+	};
+}
+
+async function readAccount(ctx: IExecuteSingleFunctions, clock: PacerClock): Promise<HypersenderAccount | CredentialProblem> {
+	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as HypersenderCredentials;
+	const apiBaseUrl = apiBaseUrlOf(credentials);
+	if (typeof apiBaseUrl !== 'string') return apiBaseUrl;
+	const token = String(credentials.apiToken ?? '').trim();
+	const planLimit = requestsPerMinuteForPlan(credentials.rateLimitPlan, credentials.customRequestsPerMinute);
+	// The pacer is found by a hash: the token itself is kept nowhere but in the redactor.
+	const accountKey = createHash('sha256').update(`${apiBaseUrl}|${token}`).digest('hex');
+	const nodeLanes = new Map<number, PacingLane>();
+	return {
+		apiBaseUrl,
+		pacer: pacerForAccount(accountKey, planLimit, clock),
+		nodeLaneFor(requestsPerMinute) {
+			if (requestsPerMinute <= 0 || (planLimit !== undefined && requestsPerMinute >= planLimit)) return undefined;
+			let lane = nodeLanes.get(requestsPerMinute);
+			if (!lane) nodeLanes.set(requestsPerMinute, (lane = new PacingLane(requestsPerMinute)));
+			return lane;
+		},
+		redact: redactorFor(token),
+	};
+}
+
+// n8n hands every item of one node run the same execute-data object, so keying on it reads
+// the credential (a database read and a decryption in n8n) once per node run. The WeakMap
+// lets the entry go with the run.
+const accountsByNodeRun = new WeakMap<object, Promise<HypersenderAccount | CredentialProblem>>();
+
+/** The account of this node run; a credential that cannot be used fails the item before any request. */
+export async function accountFor(ctx: IExecuteSingleFunctions, clock: PacerClock = systemClock): Promise<HypersenderAccount> {
+	const nodeRun = ctx.getExecuteData() as object;
+	let account = accountsByNodeRun.get(nodeRun);
+	if (!account) {
+		account = readAccount(ctx, clock);
+		accountsByNodeRun.set(nodeRun, account);
+	}
+	const result = await account;
+	if ('apiBaseUrl' in result) return result;
+	throw new NodeOperationError(ctx.getNode(), result.message, { itemIndex: ctx.getItemIndex(), description: `Nothing was sent. ${result.description}` });
+}

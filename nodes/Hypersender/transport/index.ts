@@ -1,0 +1,237 @@
+/**
+ * The one request path: every operation's runner makes each of its Hypersender requests with
+ * one call to `hypersenderRequest`. In order, it
+ *   1. reads the item's Max Retries and Requests per Minute (a bad value fails the item first),
+ *   2. takes the account of this node run (credential read once; base URL built and checked),
+ *   3. waits for its turn in the account's pacer (in the node's own lane, when it is stricter),
+ *   4. sends the request without following redirects, so the token never leaves the Base URL's origin,
+ *   5. turns the answer into a result, or into a `HypersenderApiError` from the status table,
+ *   6. retries what can be retried, waiting as the server asks or backing off, until Max Retries.
+ * Cancelling the execution ends the waits in 3 and 6 at once, and n8n aborts the request in 4.
+ */
+import { NodeOperationError } from 'n8n-workflow';
+import type { DeclarativeRestApiSettings, IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHttpFullResponse, INode, JsonObject } from 'n8n-workflow';
+
+import { readWholeNumberOption } from '../shared/numberOption';
+import type { WholeNumberRule } from '../shared/numberOption';
+import { quoteValue } from '../shared/quoteValue';
+import { accountFor, CREDENTIAL_TYPE } from './account';
+import type { HypersenderAccount } from './account';
+import {
+	apiMessageOf,
+	classifyNetworkFailure,
+	HypersenderApiError,
+	isContactNotFound,
+	isObject,
+	parseRetryAfter,
+	ruleForStatus,
+} from './errors';
+import type { AnswerFacts } from './errors';
+import { ExecutionCancelledBeforeSendError, LONGEST_PAUSE_MS, systemClock } from './pacer';
+import type { PacerClock } from './pacer';
+
+export const MAX_RETRIES: WholeNumberRule = { name: 'options.maxRetries', label: 'Max Retries', min: 0, max: 10, fallback: 5 };
+export const REQUESTS_PER_MINUTE: WholeNumberRule = {
+	name: 'options.requestsPerMinute',
+	label: 'Requests per Minute',
+	min: 0,
+	max: 100_000,
+	fallback: 0,
+};
+
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+// How much of a non-JSON answer an error shows: enough to recognise a login page or a proxy's message.
+const ANSWER_PREVIEW_CHARS = 80;
+
+/** A request as the operation's routing and preSend hooks built it, with the loader's Request Options (timeout, proxy, ignore SSL issues). */
+export type HypersenderRequest = DeclarativeRestApiSettings.HttpRequestOptions;
+
+export interface ExpectedAnswer {
+	/** The shape `data` must have in a 2xx answer; `none` for answers without `data` (queued sends). */
+	data: 'object' | 'array' | 'none';
+	/** A 404 "Contact not found" is a result (statusCode 404), not an error. */
+	contactNotFoundIsResult?: boolean;
+}
+
+export interface HypersenderAnswer {
+	statusCode: number;
+	body: IDataObject;
+}
+
+/**
+ * How long to wait before retry number `retries + 1` when the server named no time:
+ * exponential backoff with jitter, so that many failed items do not retry in step.
+ */
+export function backoffMs(retries: number, random: () => number = Math.random): number {
+	const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** retries);
+	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export async function hypersenderRequest(
+	ctx: IExecuteSingleFunctions,
+	request: HypersenderRequest,
+	expected: ExpectedAnswer,
+	clock: PacerClock = systemClock,
+): Promise<HypersenderAnswer> {
+	const maxRetries = readWholeNumberOption(ctx, MAX_RETRIES);
+	const nodeRequestsPerMinute = readWholeNumberOption(ctx, REQUESTS_PER_MINUTE);
+	const account = await accountFor(ctx, clock);
+	const lane = account.nodeLaneFor(nodeRequestsPerMinute);
+	const signal = ctx.getExecutionCancelSignal?.();
+	const node = ctx.getNode();
+	const itemIndex = ctx.getItemIndex();
+	const cancelled = () => new ExecutionCancelledBeforeSendError(node, itemIndex);
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${account.apiBaseUrl}${request.url ?? ''}`,
+		qs: request.qs,
+		body: request.method === 'GET' || request.method === 'DELETE' ? undefined : request.body,
+		timeout: request.timeout,
+		proxy: request.proxy,
+		skipSslCertificateValidation: request.skipSslCertificateValidation === true || request.skipSslCertificateValidation === 'true',
+		headers: request.headers,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		abortSignal: signal,
+	};
+
+	for (let retries = 0; ; retries++) {
+		const release = await account.pacer.acquire(signal, cancelled, lane);
+		let outcome: HypersenderAnswer | HypersenderApiError;
+		try {
+			outcome = await sendOnce(ctx, account, options, expected, clock);
+		} finally {
+			release();
+		}
+		if (!(outcome instanceof HypersenderApiError)) return outcome;
+		if (signal?.aborted) throw cancelled();
+		if (!outcome.retryable || retries >= maxRetries) throw withRetriesNamed(outcome, retries);
+		// A Retry-After paused the pacer already, which holds this retry back too.
+		if (outcome.retryAfterMs === undefined) await clock.sleep(backoffMs(retries), signal);
+		if (signal?.aborted) throw cancelled();
+	}
+}
+
+/** One try: the answer, or the error it stands for. Never throws n8n's HTTP error: its request config holds the token. */
+async function sendOnce(
+	ctx: IExecuteSingleFunctions,
+	account: HypersenderAccount,
+	options: IHttpRequestOptions,
+	expected: ExpectedAnswer,
+	clock: PacerClock,
+): Promise<HypersenderAnswer | HypersenderApiError> {
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { ...options })) as IN8nHttpFullResponse;
+	} catch (error) {
+		const { code, retryable } = classifyNetworkFailure(error);
+		return new HypersenderApiError(ctx.getNode(), ctx.getItemIndex(), {
+			message:
+				code === 'ENOTFOUND' || code === 'ECONNREFUSED'
+					? `Could not reach Hypersender (${code})`
+					: `The connection to Hypersender failed (${code})`,
+			description:
+				"Check the Base URL in the 'Hypersender API' credential and this machine's network. Dropped connections and time-outs are retried.",
+			httpCode: code,
+			retryable,
+		});
+	}
+	const headers = (response.headers ?? {}) as Record<string, unknown>;
+	const body = account.redact(response.body as unknown);
+	const statusCode = Number(response.statusCode);
+	const retryAfterMs = statusCode === 429 || statusCode >= 500 ? parseRetryAfter(headers['retry-after'], clock.now()) : undefined;
+	// A wait longer than the node is willing to wait fails the item at once (see answerOrError);
+	// pausing the whole account for it would only make every other item fail later.
+	account.pacer.learnFromAnswer(headers, retryAfterMs !== undefined && retryAfterMs <= LONGEST_PAUSE_MS ? retryAfterMs : undefined);
+	return answerOrError(ctx.getNode(), ctx.getItemIndex(), { statusCode, body, headers, retryAfterMs }, expected);
+}
+
+interface Answer {
+	statusCode: number;
+	body: unknown;
+	headers: Record<string, unknown>;
+	retryAfterMs: number | undefined;
+}
+
+/** Whatever came back, described for an error message: status, content type and the first characters. */
+function describeAnswer({ statusCode, body, headers }: Answer): string {
+	const contentType = String(headers['content-type'] ?? 'no content type').split(';')[0];
+	const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+	const preview = text.trim() === '' ? 'an empty body' : quoteValue(text.trim().slice(0, ANSWER_PREVIEW_CHARS));
+	return `HTTP ${statusCode}, ${contentType}, ${preview}`;
+}
+
+function answerOrError(node: INode, itemIndex: number, answer: Answer, expected: ExpectedAnswer): HypersenderAnswer | HypersenderApiError {
+	const { statusCode, body, headers, retryAfterMs } = answer;
+	const fail = (message: string, description: string, retryable = false, waitMs?: number) =>
+		new HypersenderApiError(node, itemIndex, {
+			message,
+			description,
+			httpCode: String(statusCode),
+			retryable,
+			retryAfterMs: waitMs,
+			response: { statusCode, body: (isObject(body) ? body : describeAnswer(answer)) as JsonObject },
+		});
+
+	if (statusCode >= 300 && statusCode < 400) {
+		const location = String(headers.location ?? '');
+		let target = 'no Location';
+		try {
+			target = new URL(location, 'http://unknown.invalid').origin;
+		} catch {
+			// an unparseable Location is named as such
+		}
+		return fail(
+			`Hypersender's address redirected (HTTP ${statusCode} to ${target}); the node does not follow redirects`,
+			"Following it would send the API token to another address. Set 'Base URL' in the 'Hypersender API' credential to the final address of the API (usually https://app.hypersender.com).",
+		);
+	}
+
+	const facts: AnswerFacts = { statusCode, apiMessage: apiMessageOf(body), body };
+	if (statusCode < 200 || statusCode >= 300) {
+		if (expected.contactNotFoundIsResult && isContactNotFound(facts)) return { statusCode, body: body as IDataObject };
+		const rule = ruleForStatus(facts);
+		if (rule.retryable && retryAfterMs !== undefined && retryAfterMs > LONGEST_PAUSE_MS) {
+			return fail(
+				rule.message(facts),
+				`Hypersender asked to wait ${Math.round(retryAfterMs / 1000)} s before trying again, longer than the node waits (${LONGEST_PAUSE_MS / 60_000} min). Run the workflow again later.`,
+			);
+		}
+		return fail(rule.message(facts), rule.description(facts), rule.retryable, retryAfterMs);
+	}
+
+	const notWhatTheApiDocuments = (what: string) =>
+		fail(
+			`Hypersender's answer is not what the API documents: ${what}`,
+			`It answered ${describeAnswer(answer)}. A web page instead of JSON usually means the Base URL points at a website, a login page or a proxy, not at the Hypersender API.`,
+		);
+	if (!isObject(body)) return notWhatTheApiDocuments(typeof body === 'string' && body.trim() !== '' ? 'not JSON' : 'no JSON object');
+	const data = body.data;
+	if (body.success === false || (isObject(data) && data.success === false)) {
+		return fail(
+			`Hypersender reported a failure${facts.apiMessage ? `: ${quoteValue(facts.apiMessage)}` : ''} (success: false)`,
+			`It answered ${describeAnswer(answer)}. Nothing was changed for this item; check the values it names and run it again.`,
+		);
+	}
+	if (expected.data === 'object' && !isObject(data)) return notWhatTheApiDocuments('"data" is not an object');
+	if (expected.data === 'array' && !(Array.isArray(data) && data.every(isObject))) {
+		return notWhatTheApiDocuments('"data" is not a list of objects');
+	}
+	return { statusCode, body: body as IDataObject };
+}
+
+/** An error after retries says so; one that was never retried does not. */
+function withRetriesNamed(error: HypersenderApiError, retries: number): HypersenderApiError {
+	if (retries > 0) {
+		error.description = `${error.description ?? ''} The node tried ${retries} more time${retries === 1 ? '' : 's'} and the error persisted.`.trim();
+	}
+	return error;
+}
+
+/** Thrown by a runner for a problem it finds in what came back, with the same look as the transport's errors. */
+export function unexpectedAnswerError(ctx: IExecuteSingleFunctions, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), message, { itemIndex: ctx.getItemIndex(), description });
+}

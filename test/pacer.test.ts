@@ -1,0 +1,276 @@
+import { apiBaseUrlOf } from '../nodes/Hypersender/transport/account';
+import { parseRetryAfter } from '../nodes/Hypersender/transport/errors';
+import { backoffMs } from '../nodes/Hypersender/transport';
+import { LONGEST_PAUSE_MS, pacerForAccount, PacingLane, RequestPacer, systemClock } from '../nodes/Hypersender/transport/pacer';
+import type { PacerClock } from '../nodes/Hypersender/transport/pacer';
+import { requestsPerMinuteForPlan } from '../nodes/Hypersender/transport/rateLimitPlans';
+
+/** A clock whose time moves only when every sleeper due by then has been woken. */
+class FakeClock implements PacerClock {
+	time = 0;
+
+	private sleepers: Array<{ until: number; wake: () => void }> = [];
+
+	now() {
+		return this.time;
+	}
+
+	async sleep(ms: number, signal?: AbortSignal) {
+		if (signal?.aborted) return;
+		await new Promise<void>((wake) => {
+			const sleeper = { until: this.time + ms, wake };
+			this.sleepers.push(sleeper);
+			signal?.addEventListener('abort', () => {
+				this.sleepers = this.sleepers.filter((other) => other !== sleeper);
+				wake();
+			});
+		});
+	}
+
+	/** Runs until nothing is left to wake or `until` is reached, at most `limit` wake-ups. */
+	async runAll({ until = Infinity, limit = 100_000 } = {}) {
+		for (let i = 0; i < limit; i++) {
+			await flushMicrotasks();
+			this.sleepers.sort((a, b) => a.until - b.until);
+			const next = this.sleepers[0];
+			if (!next || next.until > until) return;
+			this.sleepers.shift();
+			this.time = Math.max(this.time, next.until);
+			next.wake();
+		}
+		throw new Error('clock did not settle');
+	}
+}
+
+async function flushMicrotasks() {
+	for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+const cancelled = () => new Error('cancelled');
+
+async function sendTimes(pacer: RequestPacer, clock: FakeClock, count: number, holdMs = 0) {
+	const sentAt: number[] = [];
+	const all = Array.from({ length: count }, async () => {
+		const release = await pacer.acquire(undefined, cancelled);
+		sentAt.push(clock.now());
+		if (holdMs) await clock.sleep(holdMs);
+		release();
+	});
+	await clock.runAll();
+	await Promise.all(all);
+	return sentAt;
+}
+
+const perMinute = (pacer: RequestPacer) => Math.round(60_000 / pacer.intervalMs / 0.98);
+
+describe('RequestPacer', () => {
+	test('spaces requests evenly, 2% under the plan rate: 60 per minute is one every 1.02 s', async () => {
+		const clock = new FakeClock();
+		const sentAt = await sendTimes(new RequestPacer(60, clock), clock, 5);
+		expect(sentAt.map(Math.round)).toEqual([0, 1020, 2041, 3061, 4082]);
+	});
+
+	test('600 requests at 600 per minute take about a minute, never more than the limit in any window', async () => {
+		const clock = new FakeClock();
+		const sentAt = await sendTimes(new RequestPacer(600, clock), clock, 600);
+		expect(sentAt[599]).toBeGreaterThan(60_000);
+		expect(sentAt[599]).toBeLessThan(61_500);
+		for (const start of sentAt) {
+			expect(sentAt.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(600);
+		}
+	});
+
+	test('bounds the requests in flight even without a rate limit', async () => {
+		const clock = new FakeClock();
+		const pacer = new RequestPacer(undefined, clock, 4);
+		let inFlight = 0;
+		let peak = 0;
+		const all = Array.from({ length: 20 }, async () => {
+			const release = await pacer.acquire(undefined, cancelled);
+			peak = Math.max(peak, ++inFlight);
+			await clock.sleep(10);
+			inFlight--;
+			release();
+		});
+		await clock.runAll();
+		await Promise.all(all);
+		expect(peak).toBe(4);
+		expect(clock.now()).toBe(50);
+	});
+
+	test('a pause (from Retry-After) holds back requests already waiting for their turn', async () => {
+		const clock = new FakeClock();
+		const pacer = new RequestPacer(60, clock);
+		const sentAt: number[] = [];
+		const all = Array.from({ length: 3 }, async () => {
+			const release = await pacer.acquire(undefined, cancelled);
+			sentAt.push(clock.now());
+			if (sentAt.length === 1) pacer.learnFromAnswer({}, 30_000);
+			release();
+		});
+		await clock.runAll();
+		await Promise.all(all);
+		expect(sentAt.map(Math.round)).toEqual([0, 30_000, 31_020]);
+	});
+
+	test('learns a stricter limit from X-RateLimit-Limit, never a looser one', () => {
+		const pacer = new RequestPacer(1200, new FakeClock());
+		expect(perMinute(pacer)).toBe(1200);
+		pacer.learnFromAnswer({ 'x-ratelimit-limit': '600', 'x-ratelimit-remaining': '599' }, undefined);
+		expect(perMinute(pacer)).toBe(600);
+		pacer.learnFromAnswer({ 'x-ratelimit-limit': '5000' }, undefined);
+		expect(perMinute(pacer)).toBe(1200);
+	});
+
+	test.each(['0.001', '0', '-5', '1e9', 'abc', 'Infinity', ''])('an absurd X-RateLimit-Limit %p is ignored', (limit) => {
+		const pacer = new RequestPacer(60, new FakeClock());
+		pacer.learnFromAnswer({ 'x-ratelimit-limit': limit }, undefined);
+		expect(perMinute(pacer)).toBe(60);
+	});
+
+	test('X-RateLimit-Remaining: 0 pauses until X-RateLimit-Reset, in seconds from now or as a Unix time', async () => {
+		const clock = new FakeClock();
+		clock.time = 1_800_000_000_000;
+		const relative = new RequestPacer(undefined, clock);
+		relative.learnFromAnswer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '25' }, undefined);
+		expect(await sendTimes(relative, clock, 1)).toEqual([1_800_000_025_000]);
+		const absolute = new RequestPacer(undefined, clock);
+		absolute.learnFromAnswer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(clock.time / 1000 + 40) }, undefined);
+		expect(await sendTimes(absolute, clock, 1)).toEqual([1_800_000_065_000]);
+	});
+
+	test('no header can pause an account for longer than the longest pause', async () => {
+		const clock = new FakeClock();
+		const pacer = new RequestPacer(undefined, clock);
+		pacer.learnFromAnswer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '99999999999' }, undefined);
+		pacer.learnFromAnswer({}, 10 ** 15);
+		expect(await sendTimes(pacer, clock, 1)).toEqual([LONGEST_PAUSE_MS]);
+	});
+
+	test('cancelled waiters leave the queue unsent, and the next request is due one spacing after the last one sent', async () => {
+		const clock = new FakeClock();
+		const pacer = new RequestPacer(60, clock);
+		const abort = new AbortController();
+		const outcomes: string[] = [];
+		const cancelledRun = Array.from({ length: 5 }, async (_, i) => {
+			try {
+				const release = await pacer.acquire(abort.signal, cancelled);
+				outcomes.push(`sent ${i} at ${clock.now()}`);
+				release();
+			} catch (error) {
+				outcomes.push(`${(error as Error).message} ${i}`);
+			}
+		});
+		await clock.runAll({ until: 500 });
+		abort.abort();
+		await Promise.all(cancelledRun);
+		expect(outcomes).toEqual(['sent 0 at 0', 'cancelled 1', 'cancelled 2', 'cancelled 3', 'cancelled 4']);
+		expect(await sendTimes(pacer, clock, 1)).toEqual([60_000 / 60 / 0.98]);
+		await expect(pacer.acquire(abort.signal, cancelled)).rejects.toThrow('cancelled');
+	});
+
+	test("a node's stricter lane slows that node only; the account's other requests pass it by", async () => {
+		const clock = new FakeClock();
+		const account = new RequestPacer(120, clock);
+		const slowNode = new PacingLane(30);
+		const sent: Record<string, number[]> = { slow: [], other: [] };
+		const send = async (lane: 'slow' | 'other') => {
+			const release = await account.acquire(undefined, cancelled, lane === 'slow' ? slowNode : undefined);
+			sent[lane].push(clock.now());
+			release();
+		};
+		const all = [...Array.from({ length: 3 }, async () => await send('slow')), ...Array.from({ length: 6 }, async () => await send('other'))];
+		await clock.runAll();
+		await Promise.all(all);
+		const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
+		expect(Math.min(...gaps(sent.slow))).toBeGreaterThanOrEqual(2040);
+		// Together they keep to the account's 120 per minute.
+		expect(Math.min(...gaps([...sent.slow, ...sent.other].sort((a, b) => a - b)))).toBeGreaterThanOrEqual(510);
+		// The other requests are not held behind the slow lane: all six are out before its third.
+		expect(sent.other[5]).toBeLessThan(sent.slow[2]);
+	});
+});
+
+describe('one pacer per account', () => {
+	test('every node and execution on an account shares one pacer, whatever its limit', () => {
+		const clock = new FakeClock();
+		const a = pacerForAccount('account-a', 60, clock);
+		expect(pacerForAccount('account-a', 100, clock)).toBe(a);
+		expect(perMinute(a)).toBe(100);
+		expect(pacerForAccount('account-b', 60, clock)).not.toBe(a);
+	});
+
+	test('an idle pacer is forgotten after its lifetime, but not while a pause is still running', async () => {
+		const clock = new FakeClock();
+		const paused = pacerForAccount('account-paused', 60, clock);
+		paused.learnFromAnswer({}, 4 * 60_000);
+		const idle = pacerForAccount('account-idle', 60, clock);
+		clock.time += 3 * 60_000;
+		pacerForAccount('someone-else', 60, clock);
+		expect(pacerForAccount('account-paused', 60, clock)).toBe(paused);
+		expect(pacerForAccount('account-idle', 60, clock)).not.toBe(idle);
+	});
+});
+
+describe('the system clock', () => {
+	test('a sleep ends at once when its signal aborts', async () => {
+		const abort = new AbortController();
+		const sleeping = systemClock.sleep(60 * 60_000, abort.signal);
+		abort.abort();
+		await expect(sleeping).resolves.toBeUndefined();
+	});
+
+	test('a delay past the timer limit does not overflow into an immediate wake-up', async () => {
+		const abort = new AbortController();
+		let woke = false;
+		void systemClock.sleep(2 ** 40, abort.signal).then(() => (woke = true));
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(woke).toBe(false);
+		abort.abort();
+	});
+});
+
+describe('retries', () => {
+	test('backoff doubles per retry with jitter between half and all of the ceiling, capped at 30 s', () => {
+		expect(backoffMs(0, () => 0)).toBe(250);
+		expect(backoffMs(0, () => 1)).toBe(500);
+		expect(backoffMs(2, () => 0)).toBe(1000);
+		expect(backoffMs(2, () => 1)).toBe(2000);
+		expect(backoffMs(20, () => 1)).toBe(30_000);
+	});
+
+	test('Retry-After is read as seconds or as an HTTP date', () => {
+		const now = Date.parse('2026-11-28T10:00:00Z');
+		expect(parseRetryAfter('30', now)).toBe(30_000);
+		expect(parseRetryAfter(['2'], now)).toBe(2000);
+		expect(parseRetryAfter('Sat, 28 Nov 2026 10:00:45 GMT', now)).toBe(45_000);
+		expect(parseRetryAfter('Sat, 28 Nov 2026 09:00:00 GMT', now)).toBe(0);
+		expect(parseRetryAfter(undefined, now)).toBeUndefined();
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+	});
+});
+
+describe('plans', () => {
+	test.each([
+		['freeTrial', undefined, 10],
+		['starter', undefined, 60],
+		['pro', undefined, 100],
+		['business', undefined, 500],
+		['enterprise', undefined, 1000],
+		['custom', 250, 250],
+		['unlimited', undefined, undefined],
+	])('%s is %p per minute', (plan, custom, expected) => {
+		expect(requestsPerMinuteForPlan(plan, custom)).toBe(expected);
+	});
+});
+
+describe('the API base URL, built in one place', () => {
+	test('is the Base URL, trimmed, without trailing slashes, plus the API path and the encoded instance', () => {
+		expect(apiBaseUrlOf({ baseUrl: ' https://app.hypersender.com// ', instanceId: ' 9d1f6f5e ', apiToken: '234|abcdefghijklmnop' })).toBe(
+			'https://app.hypersender.com/api/whatsapp/v2/9d1f6f5e',
+		);
+		expect(apiBaseUrlOf({ baseUrl: 'http://proxy.local:8080/hs/', instanceId: 'a/b', apiToken: '234|abcdefghijklmnop' })).toBe(
+			'http://proxy.local:8080/hs/api/whatsapp/v2/a%2Fb',
+		);
+	});
+});
