@@ -191,6 +191,105 @@ describe('RequestPacer', () => {
 	});
 });
 
+/**
+ * A server's fixed-window rate limit on the fake clock: `limit` requests per `windowMs`, with
+ * Laravel's headers, X-RateLimit-Reset (the window's end, as a Unix time) only when asked for.
+ */
+class WindowedServer {
+	rejected = 0;
+
+	private windowStart: number;
+
+	private used = 0;
+
+	constructor(
+		private readonly clock: FakeClock,
+		private readonly limit: number,
+		private readonly windowMs: number,
+		private readonly sendsReset: boolean,
+	) {
+		this.windowStart = clock.now();
+	}
+
+	answer(): { headers: Record<string, string>; retryAfterMs?: number } {
+		const now = this.clock.now();
+		if (now - this.windowStart >= this.windowMs) {
+			this.windowStart = now - ((now - this.windowStart) % this.windowMs);
+			this.used = 0;
+		}
+		const endsAt = this.windowStart + this.windowMs;
+		const headers: Record<string, string> = { 'x-ratelimit-limit': String(Math.round((this.limit * 60_000) / this.windowMs)) };
+		if (this.sendsReset) headers['x-ratelimit-reset'] = String(Math.ceil(endsAt / 1000));
+		if (this.used >= this.limit) {
+			this.rejected++;
+			return { headers: { ...headers, 'x-ratelimit-remaining': '0' }, retryAfterMs: Math.ceil((endsAt - now) / 1000) * 1000 };
+		}
+		this.used++;
+		return { headers: { ...headers, 'x-ratelimit-remaining': String(this.limit - this.used) } };
+	}
+}
+
+/** Two processes (n8n workers), each with its own pacer at the plan's rate, sending `each` requests to one server; 429s are retried. */
+async function twoWorkers(clock: FakeClock, server: WindowedServer, planPerMinute: number, each: number) {
+	const worker = async (pacer: RequestPacer) =>
+		await Promise.all(
+			Array.from({ length: each }, async () => {
+				for (let attempt = 0; attempt < 20; attempt++) {
+					const release = await pacer.acquire(undefined, cancelled);
+					await clock.sleep(50);
+					const { headers, retryAfterMs } = server.answer();
+					pacer.learnFromAnswer(headers, retryAfterMs);
+					release();
+					if (retryAfterMs === undefined) return;
+				}
+				throw new Error('gave up');
+			}),
+		);
+	const done = Promise.all([worker(new RequestPacer(planPerMinute, clock)), worker(new RequestPacer(planPerMinute, clock))]);
+	await clock.runAll();
+	await done;
+	return clock.now();
+}
+
+/** A fake clock at a real Unix time, on a minute boundary, so X-RateLimit-Reset reads as a time. */
+function clockAtUnixTime() {
+	const clock = new FakeClock();
+	clock.time = 1_800_000_000_000;
+	return clock;
+}
+
+describe('workers that share a plan without talking to each other', () => {
+	test('with X-RateLimit-Reset, two pacers at the full plan rate converge on the limit: no 429, within 1.15x of the ideal', async () => {
+		const clock = clockAtUnixTime();
+		const server = new WindowedServer(clock, 600, 60_000, true);
+		const took = (await twoWorkers(clock, server, 600, 450)) - 1_800_000_000_000;
+		expect(server.rejected).toBe(0);
+		expect(took / 90_000).toBeLessThanOrEqual(1.15);
+	});
+
+	test('without it, each paces alone: 429s, retried (the fallback the README describes)', async () => {
+		const clock = clockAtUnixTime();
+		const server = new WindowedServer(clock, 600, 60_000, false);
+		await twoWorkers(clock, server, 600, 450);
+		expect(server.rejected).toBeGreaterThan(0);
+	});
+
+	test('a single worker is not slowed by the window budget', async () => {
+		const clock = clockAtUnixTime();
+		const server = new WindowedServer(clock, 600, 60_000, true);
+		const pacer = new RequestPacer(600, clock);
+		const all = Array.from({ length: 600 }, async () => {
+			const release = await pacer.acquire(undefined, cancelled);
+			pacer.learnFromAnswer(server.answer().headers, undefined);
+			release();
+		});
+		await clock.runAll();
+		await Promise.all(all);
+		expect(server.rejected).toBe(0);
+		expect(clock.now() - 1_800_000_000_000).toBeLessThan(61_500);
+	});
+});
+
 describe('one pacer per account', () => {
 	test('every node and execution on an account shares one pacer, whatever its limit', () => {
 		const clock = new FakeClock();

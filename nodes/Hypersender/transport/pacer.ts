@@ -101,6 +101,13 @@ export class RequestPacer {
 
 	private announcedRequestsPerMinute: number | undefined;
 
+	/**
+	 * What the server said is left of its current window, when it says when the window ends
+	 * (X-RateLimit-Remaining with X-RateLimit-Reset). Other processes on the same account (n8n
+	 * workers) use the same window, so this is how they learn of each other.
+	 */
+	private windowBudget: { remaining: number; endsAt: number } | undefined;
+
 	private readonly queue: Waiter[] = [];
 
 	private pumping = false;
@@ -121,6 +128,23 @@ export class RequestPacer {
 	/** The plan's limit can change between runs (the user edits the credential). */
 	setRequestsPerMinute(requestsPerMinute: number | undefined): void {
 		this.requestsPerMinute = requestsPerMinute;
+	}
+
+	/**
+	 * The spacing before the next request: the plan's (or the announced limit's), widened so that
+	 * what is left of the server's window lasts until the window ends. When several processes
+	 * share the account, each sees the window drain faster than it sends, and so each slows to
+	 * its share: together they converge on the limit without talking to each other.
+	 */
+	spacingAt(now: number): number {
+		const budget = this.windowBudget;
+		if (!budget || budget.endsAt <= now) return this.intervalMs;
+		// Requests in flight are not in the server's count yet. The last request of a window is
+		// left for the others: every process sees the same count, and two of them taking "the
+		// last one" at once is a 429.
+		const left = budget.remaining - this.inFlight - 1;
+		if (left <= 0) return Math.max(this.intervalMs, budget.endsAt - now);
+		return Math.max(this.intervalMs, (budget.endsAt - now) / left);
 	}
 
 	/** The spacing between two requests: the stricter of the plan and what the server announced. */
@@ -177,9 +201,10 @@ export class RequestPacer {
 
 	/**
 	 * Learns from an answer: the limit the server really applies (X-RateLimit-Limit, which wins
-	 * when it is stricter than the plan the user named), and when to hold every request of the
-	 * account back: until Retry-After has passed, or, once nothing is left in the window, until
-	 * X-RateLimit-Reset.
+	 * when it is stricter than the plan the user named); what is left of the server's window
+	 * (X-RateLimit-Remaining and X-RateLimit-Reset, see spacingAt); and when to hold every request
+	 * of the account back: until Retry-After has passed, or, once nothing is left in the window,
+	 * until X-RateLimit-Reset.
 	 */
 	learnFromAnswer(headers: Record<string, unknown>, retryAfterMs: number | undefined): void {
 		const limit = Math.floor(Number(headerValue(headers, 'x-ratelimit-limit')));
@@ -191,11 +216,18 @@ export class RequestPacer {
 			this.pauseUntil(now + retryAfterMs);
 			return;
 		}
-		const remaining = headerValue(headers, 'x-ratelimit-remaining');
+		const remaining = Number(headerValue(headers, 'x-ratelimit-remaining') ?? NaN);
 		const reset = Number(headerValue(headers, 'x-ratelimit-reset'));
-		if (remaining !== undefined && Number(remaining) <= 0 && Number.isFinite(reset) && reset > 0) {
-			this.pauseUntil(reset > UNIX_TIME_THRESHOLD_S ? reset * 1000 : now + reset * 1000);
+		if (!Number.isFinite(remaining) || !Number.isFinite(reset) || reset <= 0) return;
+		const endsAt = Math.min(reset > UNIX_TIME_THRESHOLD_S ? reset * 1000 : now + reset * 1000, now + LONGEST_PAUSE_MS);
+		if (remaining <= 0) {
+			this.pauseUntil(endsAt);
+			return;
 		}
+		// Answers of one window arrive out of order; the lowest count is the latest news of it.
+		const known = this.windowBudget;
+		const sameWindow = known !== undefined && Math.abs(known.endsAt - endsAt) < 1000;
+		this.windowBudget = { remaining: sameWindow ? Math.min(known.remaining, remaining) : remaining, endsAt };
 	}
 
 	private release(): void {
@@ -216,7 +248,7 @@ export class RequestPacer {
 		try {
 			while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
 				const now = this.clock.now();
-				const accountDueAt = Math.max(this.lastSentAt + this.intervalMs, this.pausedUntil);
+				const accountDueAt = Math.max(this.lastSentAt + this.spacingAt(now), this.pausedUntil);
 				const next = this.queue.findIndex((waiter) => !waiter.lane || waiter.lane.dueAt() <= now);
 				const dueAt = next === -1 ? Math.max(accountDueAt, Math.min(...this.queue.map((waiter) => (waiter.lane as PacingLane).dueAt()))) : accountDueAt;
 				if (dueAt > now) {
