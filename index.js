@@ -3,5 +3,6 @@
 // lets `require('n8n-nodes-hypersender')` reach the same classes.
 module.exports = {
 	...require('./nodes/Hypersender/Hypersender.node.js'),
+	...require('./nodes/HypersenderTrigger/HypersenderTrigger.node.js'),
 	...require('./credentials/HypersenderApi.credentials.js'),
 };

@@ -67,6 +67,15 @@ export class HypersenderApi implements ICredentialType {
 			displayOptions: { show: { rateLimitPlan: ['custom'] } },
 			description: 'The requests per minute your account is allowed',
 		},
+		{
+			displayName: 'Webhook Authorization',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Only for the Hypersender Trigger: a secret of at least 16 characters. Set the same value as the webhook's Authorization in the Hypersender dashboard; deliveries without it are refused (401).",
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -65,7 +65,7 @@ function hypersenderNodeType(): INodeType {
 	return nodeType;
 }
 
-class TestNodeTypes implements INodeTypes {
+export class TestNodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType | IVersionedNodeType>;
 
 	constructor(extraTypes: Record<string, INodeType | IVersionedNodeType> = {}) {
@@ -95,7 +95,7 @@ class TestNodeTypes implements INodeTypes {
 const credentialType = new HypersenderApi();
 
 /** Applies the credential's declared generic auth, resolving its expressions as n8n does. */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly credentials: ICredentialDataDecryptedObject) {
 		super();
 	}

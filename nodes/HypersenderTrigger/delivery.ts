@@ -1,0 +1,61 @@
+/**
+ * What arrives at the trigger's URL, checked before anything else happens: who sent it (the
+ * Authorization header) and whether it is a Hypersender delivery at all (a JSON object with an
+ * event name, of a sane size).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+/** Hypersender sends media as links, so a real delivery is a few kilobytes; text is at most 64 KB. */
+export const MAX_DELIVERY_BYTES = 1024 * 1024;
+
+/** Shorter secrets could be guessed by trying: the trigger's URL is public. */
+export const MIN_SECRET_LENGTH = 16;
+
+/**
+ * Whether the Authorization header holds exactly the secret. Both sides are hashed first, so the
+ * comparison runs over equal lengths and takes the same time whatever the header holds; an
+ * empty secret matches nothing.
+ */
+export function authorizationMatches(header: unknown, secret: string): boolean {
+	const given = createHash('sha256').update(typeof header === 'string' ? header.trim() : '').digest();
+	const expected = createHash('sha256').update(secret).digest();
+	return timingSafeEqual(given, expected) && secret !== '';
+}
+
+export interface Delivery {
+	event: string;
+	/** The envelope's `data`: event ID, instance ID and the event's payload. */
+	data: IDataObject | undefined;
+	/** The whole body as it arrived, for Simplify off. */
+	body: IDataObject;
+}
+
+export type DeliveryReading = { delivery: Delivery } | { problem: string };
+
+export function isPlainObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads the body n8n received. n8n keeps the bytes (`rawBody`) and has already parsed a JSON
+ * body when the Content-Type said so; the bytes are parsed here in any case, so a delivery
+ * without a JSON Content-Type is read the same way and its size is known.
+ */
+export function readDelivery(rawBody: unknown, parsedBody: unknown): DeliveryReading {
+	let body: unknown = parsedBody;
+	if (Buffer.isBuffer(rawBody)) {
+		if (rawBody.length > MAX_DELIVERY_BYTES) {
+			return { problem: `The body has ${rawBody.length} bytes; a Hypersender delivery has at most ${MAX_DELIVERY_BYTES}` };
+		}
+		try {
+			body = JSON.parse(rawBody.toString('utf8'));
+		} catch {
+			return { problem: 'The body is not JSON' };
+		}
+	}
+	if (!isPlainObject(body)) return { problem: 'The body is not a JSON object' };
+	const { event, data } = body;
+	if (typeof event !== 'string' || event.trim() === '') return { problem: 'The body has no "event"' };
+	return { delivery: { event: event.trim(), data: isPlainObject(data) ? data : undefined, body } };
+}
