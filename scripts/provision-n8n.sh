@@ -58,14 +58,14 @@ if [ ! -f "$n8n_prefix/.ready" ]; then
 		# n8n-nodes-base 1.x names xlsx as a tarball from a site outside the npm registry; 0.18.5
 		# is its last registry release. 2.x does not depend on xlsx, so the override is inert there.
 		echo '{"private":true,"overrides":{"xlsx":"0.18.5"}}' > "$n8n_prefix/package.json"
-		say "installing n8n@$N8N_VERSION into $n8n_prefix (first time: about 3 minutes)"
+		say "installing n8n@$N8N_VERSION into $n8n_prefix (first time: about 5 minutes on 2 cores)"
 		started=$(date +%s)
 		# Without --ignore-scripts the install fails here: a Kafka client's install script
 		# downloads sources from the internet. The two native modules n8n needs are built below.
 		npm install --prefix "$n8n_prefix" --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
 		say "installed n8n@$N8N_VERSION in $(seconds_since "$started") s"
 	fi
-	say "building n8n's native modules (sqlite3, isolated-vm) against Node $("$node_bin" -v) (first time: about 4 minutes)"
+	say "building n8n's native modules (sqlite3, isolated-vm) against Node $("$node_bin" -v) (first time: about 6 minutes on 2 cores)"
 	started=$(date +%s)
 	(
 		cd "$n8n_prefix"
