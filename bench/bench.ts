@@ -6,7 +6,7 @@
  * Writes BENCHMARKS.md.
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -205,7 +205,7 @@ async function main() {
 	const tooHighNoHeaders = await measure({ contender: 'hypersender', items: limitedItems, requestsPerMinute: limit * 2 }, { ...serverLimit, rateLimitHeaders: false });
 	const httpLimited = await measure({ contender: 'httpRequest', items: limitedItems }, serverLimit);
 
-	const version = (name: string) => require(`${name}/package.json`).version as string;
+	const version = (name: string) => (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 	const cpu = os.cpus()[0]?.model ?? 'unknown';
 	const report = `# Benchmarks
 

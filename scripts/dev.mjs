@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { credentialJson, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, runN8nCommand, startN8n, stopProcess, writeJson } from './n8n-runtime.mjs';
+import { importIntoN8n, NODE_TYPE, pointWorkflowAt } from './n8n-package.mjs';
+import { credentialJson, n8nEnv, provisionN8n, ROOT, startN8n, stopProcess } from './n8n-runtime.mjs';
 
 const require = createRequire(import.meta.url);
 const withFake = process.argv.includes('--fake');
@@ -55,20 +56,9 @@ async function main() {
 		const { FakeHypersender } = require('../test/fake-hypersender/server.js');
 		fake = await new FakeHypersender({ logRequests: false }).start(Number(process.env.FAKE_HYPERSENDER_PORT ?? 5690));
 		const credential = credentialJson({ apiToken: fake.token, instanceId: fake.instanceId, baseUrl: fake.url });
-		const example = JSON.parse(readFileSync(path.join(ROOT, 'examples/upsert-then-verify.json'), 'utf8'));
+		const example = pointWorkflowAt(JSON.parse(readFileSync(path.join(ROOT, 'examples/upsert-then-verify.json'), 'utf8')), NODE_TYPE.customExtension, credential);
 		example.id = 'hypersenderDevExample';
-		for (const node of example.nodes) {
-			if (node.type === `${PACKAGE_NAME}.hypersender`) node.type = 'CUSTOM.hypersender';
-			if (node.credentials) node.credentials.hypersenderApi = { id: credential.id, name: credential.name };
-		}
-		const imports = path.join(devDir, 'import');
-		for (const args of [
-			['import:credentials', `--input=${writeJson(path.join(imports, 'credentials.json'), [credential])}`],
-			['import:workflow', `--input=${writeJson(path.join(imports, 'workflow.json'), example)}`],
-		]) {
-			const result = await runN8nCommand(bins, env, args);
-			if (result.status !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stderr.slice(-2000)}`);
-		}
+		await importIntoN8n(bins, env, path.join(devDir, 'import'), { credentials: [credential], workflows: [example] });
 		say(`fake Hypersender server on ${fake.url} (token ${fake.token}, instance ${fake.instanceId})`);
 	}
 

@@ -1,275 +1,236 @@
 #!/usr/bin/env node
-// End-to-end: the packed package in a real, pinned n8n, loaded both ways users load it
-// (community package install and N8N_CUSTOM_EXTENSIONS), run with `n8n execute` against the
-// fake Hypersender server on 127.0.0.1. Exits non-zero on the first failed check, printing
-// n8n's log tail.
+// End-to-end: the packed package in real, pinned n8n versions, loaded both ways users load it
+// (community package install and N8N_CUSTOM_EXTENSIONS), against the fake Hypersender server on
+// 127.0.0.1. This file is the runner; the checks live in the scenario modules below.
+//
+// Which n8n: N8N_VERSION=<version> runs one version (CI runs one per matrix job); unset, every
+// version in the e2e job's matrix in .github/workflows/ci.yml runs, one after the other, so that
+// local runs, .ci/run and GitHub's CI test the same versions: both ends of the supported range. E2E_SCENARIOS=contacts,cancel runs
+// only those scenarios (a partial run leaves the README's compatibility table alone).
+//
+// A scenario is scripts/e2e/<name>.mjs exporting `async function run(t)`; add its name to
+// SCENARIOS. The runner calls it once per n8n version and install way, after resetting the fake
+// server, with `t`:
+//   t.label           'n8n 2.40.7, community package': start every check message with it
+//   t.n8nVersion, t.installWay ('community package' | 'N8N_CUSTOM_EXTENSIONS')
+//   t.bins            { node, n8n }: the Node binary and n8n's bin script
+//   t.env             n8n's environment (N8N_USER_FOLDER, N8N_PORT, ...) for this install way
+//   t.fake            the FakeHypersender (test/fake-hypersender/server.js): contacts, requests, switches
+//   t.nodeType        the Hypersender node's type name for this install way
+//   t.credential      the imported Hypersender credential ({ id, name, ... }) pointing at t.fake
+//   t.work            a folder for the scenario's files
+//   t.check(condition, message, detail)   one counted check; a failed one prints the detail
+//   t.importWorkflow(...workflows)        imports with n8n's CLI (one start-up for all given)
+//   t.execute(workflowId)                 `n8n execute --rawOutput`; resolves to the run JSON
+//   t.lastN8nOutput()                     what the last n8n command printed (logs included)
+//   t.startN8nWithOwner()                 resolves to { url, rest(method, path, body), output() }:
+//                                         a started n8n with its owner set up, shared by the
+//                                         scenarios that follow on this install way (the CLI
+//                                         keeps working beside it); the runner stops it
+//   t.outputOf(run, nodeName, branch = 0) the items a node put out in a run
+// A scenario that throws counts as one failed check; the next scenario still runs.
+// scripts/e2e/workflows.mjs (not a scenario) has building blocks for the workflows they import.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import {
-	credentialJson,
-	n8nEnv,
-	PACKAGE_NAME,
-	provisionN8n,
-	ROOT,
-	runJsonFrom,
-	runN8nCommand,
-	startN8n,
-	stopProcess,
-	writeJson,
-} from './n8n-runtime.mjs';
-import { exampleWorkflowsForTest } from './examples-for-test.mjs';
+import { parse as parseYaml } from 'yaml';
+
+import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE, unpackAsCustomExtension } from './n8n-package.mjs';
+import { credentialJson, n8nEnv, provisionN8n, ROOT, runJsonFrom, runN8nCommand, setUpOwner, startN8n, stopProcess } from './n8n-runtime.mjs';
+import { outputOf } from './e2e/workflows.mjs';
+
+/** The scenario modules in scripts/e2e/, in the order they run. */
+const SCENARIOS = ['contacts', 'credential-test'];
+
 
 const require = createRequire(import.meta.url);
 const { FakeHypersender } = require('../test/fake-hypersender/server.js');
 
 const TOKEN = '321|e2eTokenFor-n8n-nodes-hypersender-0123456789abcdef';
 const INSTANCE_ID = '4f0c2b1a-9e8d-4c7b-a6f5-e4d3c2b1a098';
+const OWNER = { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' };
 const log = (message) => process.stderr.write(`[e2e] ${message}\n`);
 
-let failures = 0;
-let passes = 0;
+const totals = { passed: 0, failed: 0 };
 let lastN8nOutput = '';
-function check(condition, message, detail) {
-	if (condition) {
-		passes++;
-		log(`ok    ${message}`);
-		return;
-	}
-	failures++;
-	log(`FAIL  ${message}${detail === undefined ? '' : `\n      ${typeof detail === 'string' ? detail : JSON.stringify(detail).slice(0, 2000)}`}`);
-}
 
-// 200 CRM-like rows: the phone formats CRMs and spreadsheets hold, names in many scripts.
-const FIRST_NAMES = ['María José', 'Дмитрий', 'محمد', '李', 'Zoë 🚀', 'Ølaf', 'Chloé', 'अनीता'];
-const LAST_NAMES = ['Núñez', 'Иванов', '', 'Ng', "O'Brien", 'الأحمد'];
-function crmRows(count) {
-	return Array.from({ length: count }, (_, i) => {
-		const last4 = String(i).padStart(4, '0');
-		const digits = `1415555${last4}`;
-		const phone = [
-			`+1 (415) 555-${last4}`,
-			`1-415-555-${last4}`,
-			`+1 415.555.${last4}`,
-			`001415555${last4}`,
-			`${digits}@c.us`,
-			`${digits}@s.whatsapp.net`,
-			` ${digits} `,
-		][i % 7];
-		const first = FIRST_NAMES[i % FIRST_NAMES.length];
-		const last = LAST_NAMES[i % LAST_NAMES.length];
-		return { phone, first, last, expectedId: `${digits}@c.us`, expectedName: last ? `${first} ${last}` : first };
-	});
-}
-
-const INVALID_ROWS = { 10: 'call me maybe', 50: '12345', 150: '120363040000000000@g.us' };
-
-function node(name, type, parameters, extra = {}) {
-	return { id: name.toLowerCase().replace(/\W+/g, '-'), name, type, typeVersion: 1, position: [0, 0], parameters, ...extra };
-}
-
-function chain(id, name, nodes) {
-	nodes.forEach((n, i) => (n.position = [i * 220, 0]));
-	const connections = {};
-	for (let i = 0; i + 1 < nodes.length; i++) {
-		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	}
-	return { id, name, nodes, connections, settings: {}, active: false, pinData: {} };
-}
-
-function workflows(nodeType, credential) {
-	const credentials = { hypersenderApi: { id: credential.id, name: credential.name } };
-	const trigger = () => node('Manual Trigger', 'n8n-nodes-base.manualTrigger', {});
-	const rowsNode = (rows) =>
-		node('CRM Rows', 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` }, { typeVersion: 2 });
-	const upsert = (extra = {}) =>
-		node(
-			'Hypersender',
-			nodeType,
-			{ resource: 'contact', operation: 'upsert', chatId: '={{ $json.phone }}', firstName: '={{ $json.first }}', lastName: '={{ $json.last }}', options: {} },
-			{ credentials, ...extra },
-		);
-	const rows = crmRows(200);
-	const withInvalid = rows.map((row, i) => (INVALID_ROWS[i] ? { ...row, phone: INVALID_ROWS[i] } : row));
-	return {
-		rows,
-		list: [
-			chain('hsE2eUpsert200', 'E2E upsert 200', [trigger(), rowsNode(rows), upsert()]),
-			chain('hsE2eUpsertInvalid', 'E2E upsert with invalid rows', [trigger(), rowsNode(withInvalid), upsert({ onError: 'continueRegularOutput' })]),
-			chain('hsE2eGetMany', 'E2E get many', [
-				trigger(),
-				node('Hypersender', nodeType, { resource: 'contact', operation: 'getAll', returnAll: true, options: {} }, { credentials }),
-			]),
-			chain('hsE2eGet', 'E2E get', [
-				trigger(),
-				node('Hypersender', nodeType, { resource: 'contact', operation: 'get', chatId: '+1 (415) 555-0007', options: {} }, { credentials }),
-			]),
-		],
+function counter() {
+	const counts = { passed: 0, failed: 0 };
+	const check = (condition, message, detail) => {
+		const outcome = condition ? 'passed' : 'failed';
+		counts[outcome]++;
+		totals[outcome]++;
+		if (condition) return log(`ok    ${message}`);
+		log(`FAIL  ${message}${detail === undefined ? '' : `\n      ${typeof detail === 'string' ? detail : JSON.stringify(detail)?.slice(0, 2000)}`}`);
 	};
+	return { counts, check };
 }
 
-/** `n8n execute --rawOutput` prints the run as JSON after its log lines. */
-async function execute(bins, env, workflowId) {
-	const { status, stdout, stderr } = await runN8nCommand(bins, env, ['execute', `--id=${workflowId}`, '--rawOutput']);
-	lastN8nOutput = `${stderr}\n${stdout}`;
-	const run = runJsonFrom(stdout);
-	if (!run) {
-		throw new Error(`n8n execute --id=${workflowId} printed no run JSON (exit ${status}):\n${lastN8nOutput.slice(-4000)}`);
-	}
-	return run;
-}
-
-function outputOf(run, nodeName = 'Hypersender') {
-	return run?.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0] ?? [];
-}
-
-function errorMessageOf(item) {
-	return item.error?.message ?? item.json?.error ?? '';
-}
-
-async function checkScenarios(label, bins, env, fake, nodeType) {
+/** Runs every scenario on one n8n version and install way; returns that combination's counts. */
+async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, nodeType, scenarios }) {
+	const { counts, check } = counter();
+	const work = env.N8N_USER_FOLDER;
 	const credential = credentialJson({ apiToken: TOKEN, instanceId: INSTANCE_ID, baseUrl: fake.url });
-	const { list, rows } = workflows(nodeType, credential);
-	const dir = env.N8N_USER_FOLDER;
-	for (const [what, args] of [
-		['credential', ['import:credentials', `--input=${writeJson(path.join(dir, 'import/credentials.json'), [credential])}`]],
-		...list.map((wf) => ['workflow', ['import:workflow', `--input=${writeJson(path.join(dir, `import/${wf.id}.json`), wf)}`]]),
-	]) {
-		const result = await runN8nCommand(bins, env, args);
-		lastN8nOutput = `${result.stderr}\n${result.stdout}`;
-		if (result.status !== 0) throw new Error(`${label}: importing a ${what} failed:\n${lastN8nOutput.slice(-3000)}`);
+	let started;
+	const t = {
+		label,
+		n8nVersion,
+		installWay,
+		bins,
+		env,
+		fake,
+		nodeType,
+		credential,
+		work,
+		check,
+		outputOf,
+		lastN8nOutput: () => lastN8nOutput,
+		importWorkflow: (...workflows) => importIntoN8n(bins, env, path.join(work, 'import'), { workflows: workflows.flat() }),
+		async execute(workflowId) {
+			const { status, stdout, stderr } = await runN8nCommand(bins, env, ['execute', `--id=${workflowId}`, '--rawOutput']);
+			lastN8nOutput = `${stderr}\n${stdout}`;
+			const run = runJsonFrom(stdout);
+			if (!run) throw new Error(`n8n execute --id=${workflowId} printed no run JSON (exit ${status}):\n${lastN8nOutput.slice(-4000)}`);
+			return run;
+		},
+		async startN8nWithOwner() {
+			if (!started) {
+				const n8n = await startN8n(bins, env);
+				started = n8n;
+				started.api = { url: n8n.url, output: n8n.output, ...(await setUpOwner(n8n, OWNER)) };
+			}
+			return started.api;
+		},
+	};
+	try {
+		await importIntoN8n(bins, env, path.join(work, 'import'), { credentials: [credential] });
+		for (const [name, scenario] of scenarios) {
+			log(`--- ${label}: ${name}`);
+			fake.reset();
+			try {
+				await scenario.run(t);
+			} catch (error) {
+				lastN8nOutput = error.n8nOutput ?? lastN8nOutput;
+				check(false, `${label}: scenario ${name} ran to its end`, String(error.stack ?? error));
+			}
+		}
+	} catch (error) {
+		check(false, `${label}: the credential imports`, String(error.stack ?? error));
+	} finally {
+		if (started) {
+			lastN8nOutput = started.output();
+			await stopProcess(started.child);
+		}
 	}
-
-	// 1. the package loaded without errors
-	const first = await runN8nCommand(bins, env, ['execute', '--id=hsE2eUpsert200', '--rawOutput']);
-	lastN8nOutput = `${first.stderr}\n${first.stdout}`;
-	const loadErrors = lastN8nOutput
-		.split('\n')
-		.filter((line) => /hypersender/i.test(line) && /(error|fail|could not|cannot)/i.test(line) && !line.trim().startsWith('{'));
-	check(loadErrors.length === 0, `${label}: n8n logs no load error for the node or credential`, loadErrors.join('\n'));
-
-	// 2. 200 messy CRM rows, all upserted under normalized IDs and unchanged names
-	const run200 = runJsonFrom(first.stdout);
-	if (!run200) throw new Error(`${label}: the 200-row upsert printed no run JSON (exit ${first.status}):\n${lastN8nOutput.slice(-4000)}`);
-	const out200 = outputOf(run200);
-	check(!run200.data.resultData.error, `${label}: the 200-row upsert workflow succeeds`, run200.data.resultData.error);
-	check(out200.length === 200 && out200.every((item) => !item.error), `${label}: 200 output items, none failed`, out200.length);
-	const wrong = rows.filter((row) => fake.contact(row.expectedId)?.name !== row.expectedName);
-	check(fake.contacts.size === 200 && wrong.length === 0, `${label}: the fake address book holds all 200 under normalized IDs and names`, { size: fake.contacts.size, wrong: wrong.slice(0, 3) });
-
-	// 3. three invalid rows with On Error: Continue
-	fake.reset();
-	const runInvalid = await execute(bins, env, 'hsE2eUpsertInvalid');
-	const outInvalid = outputOf(runInvalid);
-	const errorItems = outInvalid.filter((item) => item.error || item.json?.error);
-	check(outInvalid.length === 200, `${label}: 200 items out for 200 in`, outInvalid.length);
-	check(fake.contacts.size === 197, `${label}: 197 contacts upserted`, fake.contacts.size);
-	check(fake.requests.length === 197, `${label}: nothing sent for the 3 invalid rows`, fake.requests.length);
-	check(
-		errorItems.length === 3 && Object.values(INVALID_ROWS).every((bad) => errorItems.some((item) => errorMessageOf(item).includes(`"${bad}"`))),
-		`${label}: 3 error items, each naming the bad value`,
-		errorItems.map(errorMessageOf),
-	);
-
-	// 4. Get Many and Get
-	const outMany = outputOf(await execute(bins, env, 'hsE2eGetMany'));
-	check(outMany.length === 197, `${label}: Get Many returns every contact`, outMany.length);
-	const outGet = outputOf(await execute(bins, env, 'hsE2eGet'));
-	check(
-		outGet.length === 1 && outGet[0].json.found === true && outGet[0].json.name === rows[7].expectedName,
-		`${label}: Get returns the one contact`,
-		outGet,
-	);
-
-	// The examples users start from run against the fake server too.
-	for (const example of exampleWorkflowsForTest(nodeType, credential)) {
-		fake.reset();
-		const imported = await runN8nCommand(bins, env, ['import:workflow', `--input=${writeJson(path.join(dir, `import/${example.workflow.id}.json`), example.workflow)}`]);
-		lastN8nOutput = `${imported.stderr}\n${imported.stdout}`;
-		if (imported.status !== 0) throw new Error(`${label}: importing example ${example.file} failed:\n${lastN8nOutput.slice(-3000)}`);
-		const run = await execute(bins, env, example.workflow.id);
-		const problem = example.check(run, fake);
-		check(!problem, `${label}: example ${example.file} runs`, problem);
-	}
+	return counts;
 }
 
-/** n8n's own credential test, through the REST API of a started n8n, as the editor's Test button calls it. */
-async function checkCredentialTest(label, bins, env, fake) {
-	const n8n = await startN8n(bins, env);
-	try {
-		const owner = { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Test', password: 'E2e-password-123' };
-		const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'browser-id': 'e2e' }, body: JSON.stringify(owner) });
-		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
-		check(setup.ok && cookie, `${label}: owner set up on the started n8n`, setup.status);
-		// The editor's Test button sends the form's data with the id of the credential being edited.
-		const testWith = async (apiToken, instanceId) => {
-			const response = await fetch(`${n8n.url}/rest/credentials/test`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json', cookie, 'browser-id': 'e2e' },
-				body: JSON.stringify({
-					credentials: { id: credentialJson({}).id, name: 'Hypersender (fake server)', type: 'hypersenderApi', data: { apiToken, instanceId, baseUrl: fake.url, rateLimitPlan: 'starter' } },
-				}),
-			});
-			const body = await response.json().catch(() => ({}));
-			return body.data ?? body;
-		};
-		const good = await testWith(TOKEN, INSTANCE_ID);
-		check(good.status === 'OK', `${label}: the credential test passes for a good token`, good);
-		const badToken = await testWith('999|not-the-token', INSTANCE_ID);
-		check(badToken.status === 'Error' && /API Token is wrong/.test(badToken.message), `${label}: the credential test names a bad token`, badToken);
-		const badInstance = await testWith(TOKEN, 'not-an-instance');
-		check(badInstance.status === 'Error' && /Instance ID was not found/.test(badInstance.message), `${label}: the credential test names a bad instance`, badInstance);
-	} finally {
-		lastN8nOutput = n8n.output();
-		await stopProcess(n8n.child);
+const MATRIX_START = '<!-- compatibility-matrix:start (written by `npm run test:e2e` from its results; do not edit) -->';
+const MATRIX_END = '<!-- compatibility-matrix:end -->';
+
+/**
+ * Puts this run's results into the README's compatibility table: one row per n8n version and
+ * install way, replacing that row and keeping the rows of versions this run did not cover.
+ */
+function writeCompatibilityMatrix(results) {
+	const readmePath = path.join(ROOT, 'README.md');
+	const readme = readFileSync(readmePath, 'utf8');
+	const start = readme.indexOf(MATRIX_START);
+	const end = readme.indexOf(MATRIX_END);
+	if (start === -1 || end < start) throw new Error(`README.md has no compatibility table markers (${MATRIX_START} ... ${MATRIX_END})`);
+	const rowKey = (cells) => `${cells[0]}|${cells[1]}`;
+	const rows = new Map();
+	for (const line of readme.slice(start + MATRIX_START.length, end).split('\n')) {
+		const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+		if (cells.length === 4 && /^\d/.test(cells[0])) rows.set(rowKey(cells), cells);
 	}
+	for (const result of results) {
+		const verdict = result.failed === 0 ? `all ${result.passed} checks passed` : `FAILED ${result.failed} of ${result.passed + result.failed} checks`;
+		const cells = [result.n8nVersion, result.installWay, result.nodeVersion, verdict];
+		rows.set(rowKey(cells), cells);
+	}
+	const byVersion = (a, b) => b[0].localeCompare(a[0], 'en', { numeric: true }) || a[1].localeCompare(b[1]);
+	const table = [
+		'| n8n | install way | Node.js running n8n | end-to-end result |',
+		'|---|---|---|---|',
+		...[...rows.values()].sort(byVersion).map((cells) => `| ${cells.join(' | ')} |`),
+	].join('\n');
+	const updated = `${readme.slice(0, start + MATRIX_START.length)}\n${table}\n${readme.slice(end)}`;
+	if (updated !== readme) writeFileSync(readmePath, updated);
+}
+
+/** Whether `version` is inside package.json's `engines.n8n` (of the form ">=A <B"). */
+function insideSupportedRange(version) {
+	const range = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines?.n8n ?? '';
+	const [, lowest, below] = /^>=(\S+) <(\S+)$/.exec(range) ?? [];
+	const compare = (a, b) => a.localeCompare(b, 'en', { numeric: true });
+	return { range, inside: Boolean(lowest) && compare(version, lowest) >= 0 && compare(version, below) < 0 };
+}
+
+function versionsToRun() {
+	if (process.env.N8N_VERSION) return [process.env.N8N_VERSION];
+	const ci = parseYaml(readFileSync(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8'));
+	const versions = Object.values(ci.jobs ?? {}).find((job) => job.strategy?.matrix?.n8n)?.strategy.matrix.n8n;
+	if (!Array.isArray(versions) || versions.length === 0) throw new Error('.github/workflows/ci.yml has no job with a strategy.matrix.n8n list of n8n versions');
+	return versions.map(String);
+}
+
+async function loadScenarios() {
+	const chosen = process.env.E2E_SCENARIOS?.split(',').map((name) => name.trim()) ?? SCENARIOS;
+	const unknown = chosen.filter((name) => !SCENARIOS.includes(name));
+	if (unknown.length) throw new Error(`E2E_SCENARIOS names unknown scenarios: ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+	return Promise.all(chosen.map(async (name) => [name, await import(`./e2e/${name}.mjs`)]));
 }
 
 async function main() {
 	const started = Date.now();
-	const bins = provisionN8n();
-	log('building and packing the package');
-	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	const scenarios = await loadScenarios();
 	const work = mkdtempSync(path.join(tmpdir(), 'hypersender-e2e-'));
-	const tarball = path.join(work, execFileSync('npm', ['pack', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop());
-
 	const fake = new FakeHypersender({ token: TOKEN, instanceId: INSTANCE_ID });
-	await fake.start();
+	const results = [];
 	try {
-		// As users install a community package: the tarball into <user folder>/.n8n/nodes.
-		const community = path.join(work, 'community');
-		const nodesDir = path.join(community, '.n8n', 'nodes');
-		writeJson(path.join(nodesDir, 'package.json'), { name: 'installed-nodes', private: true, dependencies: {} });
-		log('installing the tarball as a community package');
-		execFileSync('npm', ['install', tarball, '--omit=peer', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] });
-		// As users load a custom extension: the package's files (no node_modules) in a folder.
-		const extension = path.join(work, 'extension');
-		mkdirSync(extension, { recursive: true });
-		execFileSync('tar', ['-xzf', tarball, '-C', extension, '--strip-components=1']);
-		const modes = [
-			['community package', n8nEnv(community, { port: 5691 }), `${PACKAGE_NAME}.hypersender`],
-			['N8N_CUSTOM_EXTENSIONS', n8nEnv(path.join(work, 'extensions'), { extensions: extension, port: 5692 }), 'CUSTOM.hypersender'],
-		];
-		for (const [label, env, nodeType] of modes) {
-			log(`--- ${label}`);
-			fake.reset();
-			await checkScenarios(label, bins, env, fake, nodeType);
+		log('building and packing the package');
+		const tarball = buildAndPack(work);
+		await fake.start();
+		for (const n8nVersion of versionsToRun()) {
+			const versionStarted = Date.now();
+			const supported = insideSupportedRange(n8nVersion);
+			counter().check(supported.inside, `n8n ${n8nVersion} is inside the supported range package.json declares (engines.n8n ${supported.range})`);
+			const bins = provisionN8n(n8nVersion);
+			const nodeVersion = execFileSync(bins.node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+			const folder = path.join(work, `n8n-${n8nVersion}`);
+			log(`installing the tarball as a community package and as a custom extension for n8n ${n8nVersion}`);
+			const installWays = [
+				['community package', n8nEnv(installAsCommunityPackage(tarball, path.join(folder, 'community')), { port: 5691 }), NODE_TYPE.communityPackage],
+				[
+					'N8N_CUSTOM_EXTENSIONS',
+					n8nEnv(path.join(folder, 'extensions-user'), { extensions: unpackAsCustomExtension(tarball, path.join(folder, 'extension')), port: 5692 }),
+					NODE_TYPE.customExtension,
+				],
+			];
+			for (const [installWay, env, nodeType] of installWays) {
+				const label = `n8n ${n8nVersion}, ${installWay}`;
+				const counts = await runScenarios({ label, n8nVersion, installWay, bins, env, fake, nodeType, scenarios });
+				results.push({ n8nVersion, installWay, nodeVersion, ...counts });
+			}
+			log(`n8n ${n8nVersion}: done in ${Math.round((Date.now() - versionStarted) / 1000)} s`);
 		}
-		await checkCredentialTest('credential test', bins, modes[0][1], fake);
+		if (!process.env.E2E_SCENARIOS) writeCompatibilityMatrix(results);
 	} catch (error) {
-		failures++;
+		totals.failed++;
 		log(`FAIL  ${error.stack ?? error}`);
 	} finally {
 		await fake.stop();
-		if (failures === 0) rmSync(work, { recursive: true, force: true });
+		if (totals.failed === 0) rmSync(work, { recursive: true, force: true });
 	}
-	process.stdout.write(`e2e: ${passes} passed, ${failures} failed\n`);
-	if (failures > 0) {
+	for (const result of results) log(`${result.n8nVersion} ${result.installWay} (Node ${result.nodeVersion}): ${result.passed} passed, ${result.failed} failed`);
+	process.stdout.write(`e2e: ${totals.passed} passed, ${totals.failed} failed\n`);
+	if (totals.failed > 0) {
 		log(`n8n's last output:\n${lastN8nOutput.slice(-6000)}`);
-		log(`${failures} check(s) failed; work folder kept`);
+		log(`${totals.failed} check(s) failed; work folder kept: ${work}`);
 		process.exit(1);
 	}
 	log(`all checks passed in ${Math.round((Date.now() - started) / 1000)} s`);

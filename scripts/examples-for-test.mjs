@@ -4,10 +4,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { PACKAGE_NAME, ROOT } from './n8n-runtime.mjs';
-
-const outputOf = (run, nodeName, branch = 0) =>
-	run?.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[branch] ?? [];
+import { outputOf } from './e2e/workflows.mjs';
+import { pointWorkflowAt } from './n8n-package.mjs';
+import { ROOT } from './n8n-runtime.mjs';
 
 const SAMPLE_WEBHOOK_PAYLOAD = { body: { phone: '+1 (213) 213-2130', first_name: 'Maria', last_name: 'Doe' } };
 
@@ -35,13 +34,9 @@ const EXPECTATIONS = {
 };
 
 function runnable(example, nodeType, credential, id) {
-	const workflow = JSON.parse(JSON.stringify(example));
+	const workflow = pointWorkflowAt(example, nodeType, credential);
 	workflow.id = id;
 	workflow.active = false;
-	for (const node of workflow.nodes) {
-		if (node.type === `${PACKAGE_NAME}.hypersender`) node.type = nodeType;
-		if (node.credentials?.hypersenderApi) node.credentials.hypersenderApi = { id: credential.id, name: credential.name };
-	}
 	const webhook = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.webhook');
 	if (webhook) {
 		Object.assign(webhook, {

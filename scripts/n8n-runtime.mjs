@@ -1,5 +1,5 @@
-// Shared by the end-to-end test and `npm run dev`: a provisioned real n8n, run with a user
-// folder of our choosing, and the JSON it imports.
+// Shared by the end-to-end run, `npm run dev` and `npm run screenshots`: a provisioned real
+// n8n, run with a user folder of our choosing, its CLI and its REST API.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,13 +8,18 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGE_NAME = 'n8n-nodes-hypersender';
 
-/** Runs scripts/provision-n8n.sh (progress on our stderr) and returns the node and n8n binaries. */
-export function provisionN8n() {
+/**
+ * Runs scripts/provision-n8n.sh (progress on our stderr) for `version` (default: the script's,
+ * or N8N_VERSION) and returns the node and n8n binaries.
+ */
+export function provisionN8n(version) {
+	const env = version ? { ...process.env, N8N_VERSION: version } : process.env;
 	const result = spawnSync('bash', [path.join(ROOT, 'scripts/provision-n8n.sh')], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 		encoding: 'utf8',
+		env,
 	});
-	if (result.status !== 0) throw new Error('Provisioning n8n failed (see above)');
+	if (result.status !== 0) throw new Error(`Provisioning n8n ${version ?? ''} failed (see above)`);
 	const vars = Object.fromEntries(
 		result.stdout
 			.trim()
@@ -62,6 +67,8 @@ export async function runN8nCommand(bins, env, args, { timeoutMs = 180_000 } = {
 	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 	const status = await new Promise((resolve) => child.once('close', (code) => resolve(code)));
 	clearTimeout(timer);
+	// n8n colours its log lines; the colour codes start with the ESC control character.
+	// eslint-disable-next-line no-control-regex
 	const strip = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
 	return { status, stdout: strip(stdout), stderr: strip(stderr) };
 }
@@ -121,4 +128,32 @@ export function writeJson(file, value) {
 	mkdirSync(path.dirname(file), { recursive: true });
 	writeFileSync(file, JSON.stringify(value, null, 2));
 	return file;
+}
+
+/**
+ * Creates the owner account of a freshly started n8n through its REST API (as the editor's
+ * first screen does) and returns a client for the REST API, signed in as that owner.
+ * `rest(method, path, body)` resolves to `{ status, body }`, the body parsed if JSON.
+ */
+export async function setUpOwner(n8n, owner) {
+	const headers = { 'Content-Type': 'application/json', 'browser-id': 'hypersender-scripts' };
+	const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
+	const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+	if (!setup.ok || !cookie) throw new Error(`Setting up n8n's owner failed: HTTP ${setup.status} ${await setup.text()}`);
+	const rest = async (method, route, body) => {
+		const response = await fetch(`${n8n.url}/rest${route}`, {
+			method,
+			headers: { ...headers, cookie },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		let parsed = text;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			// not JSON: keep the text, the caller reports it
+		}
+		return { status: response.status, body: parsed };
+	};
+	return { cookie, rest };
 }

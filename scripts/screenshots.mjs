@@ -2,7 +2,6 @@
 // `npm run screenshots`: refreshes docs/screenshots/ from a real n8n editor with this package,
 // using Debian's Chromium (apt-get install chromium) driven by playwright-core. Needs no
 // Hypersender account: the credential points at the fake server.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,8 @@ import path from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-import { credentialJson, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, runN8nCommand, startN8n, stopProcess, writeJson } from './n8n-runtime.mjs';
+import { buildAndPack, importIntoN8n, NODE_TYPE, unpackAsCustomExtension } from './n8n-package.mjs';
+import { credentialJson, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, setUpOwner, startN8n, stopProcess } from './n8n-runtime.mjs';
 
 const require = createRequire(import.meta.url);
 const { FakeHypersender } = require('../test/fake-hypersender/server.js');
@@ -19,11 +19,8 @@ const OUT = path.join(ROOT, 'docs/screenshots');
 const OWNER = { email: 'docs@example.com', firstName: 'Docs', lastName: 'Writer', password: 'Docs-password-123' };
 
 const bins = provisionN8n();
-execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 const work = mkdtempSync(path.join(tmpdir(), 'hypersender-shots-'));
-const extension = path.join(work, 'extension');
-mkdirSync(extension);
-execFileSync('tar', ['-xzf', path.join(work, execFileSync('npm', ['pack', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()), '-C', extension, '--strip-components=1']);
+const extension = unpackAsCustomExtension(buildAndPack(work), path.join(work, 'extension'));
 const env = n8nEnv(path.join(work, 'user'), { extensions: extension, port: 5695 });
 
 const fake = await new FakeHypersender({ logRequests: false }).start();
@@ -36,7 +33,7 @@ const workflow = {
 		{
 			id: 'b',
 			name: 'Hypersender',
-			type: 'CUSTOM.hypersender',
+			type: NODE_TYPE.customExtension,
 			typeVersion: 1,
 			position: [260, 0],
 			parameters: { resource: 'contact', operation: 'upsert', chatId: '={{ $json.body.phone }}', firstName: '={{ $json.body.first_name }}', lastName: '={{ $json.body.last_name }}', options: { defaultCountryCode: '49', syncAttempts: 2 } },
@@ -47,13 +44,7 @@ const workflow = {
 	settings: {},
 	active: false,
 };
-for (const args of [
-	['import:credentials', `--input=${writeJson(path.join(work, 'credentials.json'), [credential])}`],
-	['import:workflow', `--input=${writeJson(path.join(work, 'workflow.json'), workflow)}`],
-]) {
-	const result = await runN8nCommand(bins, env, args);
-	if (result.status !== 0) throw new Error(result.stderr.slice(-2000));
-}
+await importIntoN8n(bins, env, work, { credentials: [credential], workflows: [workflow] });
 
 const n8n = await startN8n(bins, env);
 const browser = await chromium.launch({
@@ -61,7 +52,7 @@ const browser = await chromium.launch({
 	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
-	await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
+	await setUpOwner(n8n, OWNER);
 	const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 	await page.goto(`${n8n.url}/signin`);
 	await page.getByLabel(/email/i).first().fill(OWNER.email);
