@@ -30,6 +30,26 @@ export interface RawAnswer {
 	echoAuthorization?: boolean;
 }
 
+export interface FakeMessage {
+	uuid: string;
+	endpoint: string;
+	chatId: string;
+	body: Record<string, unknown>;
+}
+
+export interface FakeUpload {
+	endpoint: string;
+	field: string;
+	filename: string;
+	contentType: string | undefined;
+	bytes: Buffer;
+}
+
+export interface QueuedOutcome {
+	status: number;
+	body?: Record<string, unknown>;
+}
+
 export class FakeHypersender {
 	constructor(options?: FakeHypersenderOptions);
 	url: string;
@@ -49,6 +69,13 @@ export class FakeHypersender {
 	rateLimitHeaders: boolean;
 	addContact(chatId: string, name: string, pushname?: string): void;
 	contact(chatId: string): FakeContact | undefined;
+	messages: FakeMessage[];
+	uploads: FakeUpload[];
+	notOnWhatsApp: Set<string>;
+	pollsWhileProcessing: number;
+	outcomeNext(count: number, outcome: QueuedOutcome): void;
+	acceptThenDropNext(count: number): void;
+	messagesTo(chatId: string): FakeMessage[];
 }
 
 export function contactKey(chatId: string): string | undefined;

@@ -7,6 +7,12 @@
  * misbehaving proxy or server would (redirects, HTML, cut-off bodies, echoed headers) on demand.
  * Listens on 127.0.0.1 only.
  *
+ * Messages (v2): every send endpoint validates its body as the contract says (422 in Laravel's
+ * shape), takes JSON or a multipart upload (`file`; the bytes are kept in `uploads`), records
+ * the message in `messages` and answers "queued" with a UUID. GET queued-requests/{uuid}
+ * answers null while processing, for `pollsWhileProcessing` polls, then the outcome: 201, or
+ * 404 for recipients in `notOnWhatsApp`, or whatever `outcomeNext` queued.
+ *
  * Run standalone: node test/fake-hypersender/server.js [--port 5679] [--token T] [--instance I]
  *   [--rate-limit 600] [--window-ms 60000]
  * It prints one JSON line {"url", "apiBaseUrl", "token", "instanceId"} once listening.
@@ -35,6 +41,45 @@ function contactKey(chatId) {
 	return undefined;
 }
 
+const MESSAGE_ID = /^(true|false)_(\d+(-\d+)?@(c\.us|g\.us|lid))_[0-9A-Za-z]{6,}(_\d+@(c\.us|lid))?$/;
+const CHAT_ID = /^(\d{5,15}@c\.us|\d+@lid|\d+(-\d+)?@g\.us)$/;
+
+/** Parses a multipart/form-data body: fields as text, files as { filename, contentType, bytes }. */
+function parseMultipart(buffer, contentType) {
+	const match = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+	if (!match) return undefined;
+	const delimiter = Buffer.from(`--${match[1] ?? match[2]}`);
+	const fields = {};
+	const files = {};
+	let start = buffer.indexOf(delimiter);
+	if (start === -1) return undefined;
+	// Every part sits between two delimiters; the last delimiter is followed by "--".
+	for (let parts = 0; parts < 100; parts++) {
+		const headersStart = start + delimiter.length;
+		if (buffer.subarray(headersStart, headersStart + 2).toString() === '--') return { fields, files };
+		const headersEnd = buffer.indexOf('\r\n\r\n', headersStart);
+		const next = buffer.indexOf(delimiter, headersEnd);
+		if (headersEnd === -1 || next === -1) return undefined;
+		const headers = buffer.subarray(headersStart + 2, headersEnd).toString('utf8');
+		// The part's content ends with the CRLF that precedes the next delimiter.
+		const content = buffer.subarray(headersEnd + 4, next - 2);
+		const name = /name="([^"]*)"/i.exec(headers)?.[1];
+		const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
+		const partType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1];
+		if (name === undefined) return undefined;
+		if (filename !== undefined) files[name] = { filename, contentType: partType, bytes: Buffer.from(content) };
+		else fields[name] = content.toString('utf8');
+		start = next;
+	}
+	return undefined;
+}
+
+const isText = (value) => typeof value === 'string' && value.trim() !== '';
+const isOptionalText = (value) => value === undefined || typeof value === 'string';
+// Laravel's boolean rule: true, false, 1, 0, "1", "0" (a form field is text).
+const isBoolean = (value) => [true, false, 1, 0, '1', '0'].includes(value);
+const isOptionalBoolean = (value) => value === undefined || isBoolean(value);
+
 function validationError(errors) {
 	return { status: 422, body: { message: 'The given data was invalid.', errors } };
 }
@@ -56,6 +101,7 @@ class FakeHypersender {
 		this.pagingIgnoresOffset = false;
 		this.window = { startedAt: 0, count: 0 };
 		this.stats = { total: 0, rateLimited: 0 };
+		this.resetMessages();
 		this.sockets = new Set();
 		this.server = http.createServer((req, res) => this.handle(req, res));
 		this.server.keepAliveTimeout = 30_000;
@@ -88,6 +134,37 @@ class FakeHypersender {
 		this.pagingIgnoresOffset = false;
 		this.window = { startedAt: 0, count: 0 };
 		this.stats = { total: 0, rateLimited: 0 };
+		this.resetMessages();
+	}
+
+	resetMessages() {
+		/** Every send that was accepted (queued), in order: what the recipients get. */
+		this.messages = [];
+		/** Files that arrived as multipart uploads: { endpoint, field, filename, contentType, bytes }. */
+		this.uploads = [];
+		this.queued = new Map();
+		/** Chat IDs (as sent, e.g. 12132132130@c.us) whose queued sends end in 404. */
+		this.notOnWhatsApp = new Set();
+		/** How many polls of a queued request answer "still processing" (null) before its outcome. */
+		this.pollsWhileProcessing = 0;
+		this.outcomes = [];
+		this.acceptsToDrop = 0;
+		this.messageCounter = 0;
+	}
+
+	/** The next `count` accepted sends end with this outcome: `{ status, body }` (status 404, 422, 500...). */
+	outcomeNext(count, outcome) {
+		for (let i = 0; i < count; i++) this.outcomes.push(outcome);
+	}
+
+	/** The next `count` sends are accepted and queued, then their connection is destroyed before the answer. */
+	acceptThenDropNext(count) {
+		this.acceptsToDrop += count;
+	}
+
+	/** Accepted sends to one chat ID. */
+	messagesTo(chatId) {
+		return this.messages.filter((message) => message.chatId === chatId);
 	}
 
 	/** The next `count` API requests get `status` (429 carries Retry-After when `retryAfter` is set). */
@@ -120,17 +197,17 @@ class FakeHypersender {
 	}
 
 	handle(req, res) {
-		let raw = '';
-		req.setEncoding('utf8');
+		const chunks = [];
 		req.on('data', (chunk) => {
-			raw += chunk;
+			chunks.push(chunk);
 		});
 		req.on('end', () => {
+			const bytes = Buffer.concat(chunks);
 			const url = new URL(req.url, 'http://127.0.0.1');
 			if (url.pathname.startsWith('/__fake/')) return this.handleControl(req, res, url);
 			this.stats.total++;
 			const answer = () => {
-				const { status, body, headers, raw: rawAnswer } = this.answer(req, url, raw);
+				const { status, body, headers, raw: rawAnswer } = this.answer(req, url, bytes);
 				if (rawAnswer) return this.sendRaw(req, res, rawAnswer);
 				if (status === undefined) return;
 				json(res, status, body, headers);
@@ -171,7 +248,8 @@ class FakeHypersender {
 		return { limited: true, headers: { ...headers, 'Retry-After': String(retryAfter) } };
 	}
 
-	answer(req, url, raw) {
+	answer(req, url, bytes) {
+		const raw = bytes.toString('utf8');
 		const record = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, authorization: req.headers.authorization };
 		if (this.logRequests) this.requests.push(record);
 
@@ -204,10 +282,19 @@ class FakeHypersender {
 		}
 
 		let body;
-		try {
-			body = raw ? JSON.parse(raw) : {};
-		} catch {
-			return { status: 400, body: { message: 'Malformed JSON' } };
+		let files = {};
+		const contentType = String(req.headers['content-type'] ?? '');
+		if (/^multipart\/form-data/i.test(contentType)) {
+			const parsed = parseMultipart(bytes, contentType);
+			if (!parsed) return { status: 400, body: { message: 'Malformed multipart body' } };
+			body = parsed.fields;
+			files = parsed.files;
+		} else {
+			try {
+				body = raw ? JSON.parse(raw) : {};
+			} catch {
+				return { status: 400, body: { message: 'Malformed JSON' } };
+			}
 		}
 		record.body = body;
 		const route = `${req.method} ${rest.join('/')}`;
@@ -218,8 +305,82 @@ class FakeHypersender {
 					? this.get(url.searchParams)
 					: route === 'GET contacts/get-all'
 						? this.getAll(url.searchParams)
-						: { status: 404, body: { message: 'Not Found' } };
+						: rest[0] === 'queued-requests' && req.method === 'GET' && rest.length === 2
+							? this.queuedRequest(rest[1])
+							: this.messageRoute(req, route, body, files, url);
+		if (result.drop) {
+			req.socket.destroy();
+			return {};
+		}
 		return { ...result, headers: { ...verdict.headers, ...result.headers } };
+	}
+
+	/** A message endpoint: validates like the API, then queues. Unknown routes are 404. */
+	messageRoute(req, route, body, files, url) {
+		const endpoint = route.split(' ')[1].split('?')[0];
+		const validate = MESSAGE_ENDPOINTS[route];
+		if (!validate) return { status: 404, body: { message: 'Not Found' } };
+		const input = req.method === 'DELETE' ? Object.fromEntries(url.searchParams) : body;
+		const fileKeys = Object.keys(files);
+		const errors = {};
+		if (validate.chatId !== false) {
+			if (!isText(input.chatId)) errors.chatId = ['The chat id field is required.'];
+			else if (!CHAT_ID.test(input.chatId)) errors.chatId = ['The chat id format is invalid.'];
+		}
+		if (validate.messageId) {
+			if (!isText(input.messageId)) errors.messageId = ['The message id field is required.'];
+			else if (!MESSAGE_ID.test(input.messageId)) errors.messageId = ['The message id format is invalid.'];
+		}
+		if (validate.media) {
+			const hasUrl = input.url !== undefined;
+			const hasFile = fileKeys.includes('file');
+			if (hasUrl === hasFile) errors.url = ['Give either url or file.'];
+			else if (hasUrl && !/^https?:\/\/\S+$/.test(String(input.url))) errors.url = ['The url must be a valid URL.'];
+			if (fileKeys.some((key) => key !== 'file')) errors.file = ['Only one file, in the field "file".'];
+		} else if (fileKeys.length > 0) {
+			errors.file = ['This endpoint takes no file.'];
+		}
+		if (!isOptionalText(input.reply_to) || (input.reply_to !== undefined && !MESSAGE_ID.test(input.reply_to))) errors.reply_to = ['The reply to format is invalid.'];
+		Object.assign(errors, validate.body(input, files));
+		if (Object.keys(errors).length) return validationError(errors);
+
+		for (const [field, file] of Object.entries(files)) this.uploads.push({ endpoint, field, ...file });
+		const uuid = `a0816120-0000-4000-8000-${String(this.queued.size + 1).padStart(12, '0')}`;
+		// A reaction names no chat; its message ID does.
+		const chatId = input.chatId ?? MESSAGE_ID.exec(input.messageId)[2];
+		const outcome = this.outcomes.shift() ?? (this.notOnWhatsApp.has(chatId) ? { status: 404, body: { message: 'The recipient is not on WhatsApp.' } } : { status: 201 });
+		this.queued.set(uuid, { uuid, request: { endpoint, ...input }, chatId, pollsLeft: this.pollsWhileProcessing, outcome });
+		this.messages.push({ uuid, endpoint, chatId, body: input });
+		if (this.acceptsToDrop > 0) {
+			this.acceptsToDrop--;
+			return { drop: true };
+		}
+		const base = `${this.url}${API_PREFIX}${this.instanceId}`;
+		return { status: 200, body: { queued: true, message: 'Processing your request...', queued_request_uuid: uuid, queued_request_link: `${base}/queued-requests/${uuid}` } };
+	}
+
+	queuedRequest(uuid) {
+		const entry = this.queued.get(uuid);
+		if (!entry) return { status: 404, body: { message: 'Queued request not found.' } };
+		const pending = { uuid, request: entry.request, response_status: null, response_body: null, response_header: null };
+		if (entry.pollsLeft > 0) {
+			entry.pollsLeft--;
+			return { status: 200, body: pending };
+		}
+		if (!entry.answer) {
+			const { status, body } = entry.outcome;
+			const sentBody = () => {
+				this.messageCounter++;
+				return {
+					key: { id: `3EB0${String(this.messageCounter).padStart(18, '0')}`, fromMe: true, remoteJid: entry.chatId.replace(/@c\.us$/, '@s.whatsapp.net') },
+					status: 'PENDING',
+					message: {},
+					messageTimestamp: '1764859906',
+				};
+			};
+			entry.answer = { response_status: status, response_body: body ?? (status === 201 ? sentBody() : { message: 'Server Error' }), response_header: { 'content-type': ['application/json'] } };
+		}
+		return { status: 200, body: { uuid, request: entry.request, ...entry.answer } };
 	}
 
 	upsert(body) {
@@ -268,6 +429,69 @@ class FakeHypersender {
 		const from = this.pagingIgnoresOffset ? 0 : offset;
 		return { status: 200, body: { message: 'Contacts retrieved successfully.', data: sorted.slice(from, from + limit) } };
 	}
+}
+
+const inRange = (value, low, high) => typeof value === 'number' && Number.isFinite(value) && value >= low && value <= high;
+
+/** What each message endpoint requires beyond chatId (and messageId where `messageId` is set), as the contract lists it. */
+const MESSAGE_ENDPOINTS = {
+	'POST send-text': { body: textBody },
+	'POST send-text-safe': { body: textBody },
+	'POST send-image': { media: true, body: fileBody },
+	'POST send-file': { media: true, body: fileBody },
+	'POST send-video': {
+		media: true,
+		body: (input) => ({
+			...(isBoolean(input.asNote) ? {} : { asNote: ['The as note field must be true or false.'] }),
+			...(isOptionalText(input.caption) ? {} : { caption: ['The caption must be a string.'] }),
+		}),
+	},
+	'POST send-voice': { media: true, body: () => ({}) },
+	'POST send-location': {
+		body: (input) => ({
+			...(inRange(input.latitude, -90, 90) ? {} : { latitude: ['The latitude must be between -90 and 90.'] }),
+			...(inRange(input.longitude, -180, 180) ? {} : { longitude: ['The longitude must be between -180 and 180.'] }),
+			...(isText(input.title) ? {} : { title: ['The title field is required.'] }),
+		}),
+	},
+	'POST send-poll': {
+		body: ({ poll }) => {
+			if (!poll || typeof poll !== 'object') return { poll: ['The poll field is required.'] };
+			return {
+				...(isText(poll.name) ? {} : { 'poll.name': ['The poll.name field is required.'] }),
+				...(Array.isArray(poll.options) && poll.options.length >= 2 && poll.options.every(isText) ? {} : { 'poll.options': ['The poll.options must have at least 2 items.'] }),
+				...(typeof poll.multipleAnswers === 'boolean' ? {} : { 'poll.multipleAnswers': ['The poll.multiple answers field must be true or false.'] }),
+			};
+		},
+	},
+	'POST send-contact-card': {
+		body: ({ contacts }) => {
+			const valid =
+				Array.isArray(contacts) &&
+				contacts.length > 0 &&
+				contacts.every((card) => (isText(card?.vcard) && /^BEGIN:VCARD/i.test(card.vcard)) || (isText(card?.fullName) && isText(card?.phoneNumber)));
+			return valid ? {} : { contacts: ['The contacts must be a list of {vcard} or {fullName, phoneNumber}.'] };
+		},
+	},
+	'POST forward-message': { messageId: true, body: () => ({}) },
+	'POST send-seen': { messageId: true, body: (input) => (isOptionalText(input.participant) ? {} : { participant: ['The participant must be a string.'] }) },
+	'POST start-typing': { body: () => ({}) },
+	'POST stop-typing': { body: () => ({}) },
+	'PUT react-to-message': { chatId: false, messageId: true, body: (input) => (typeof input.reaction === 'string' ? {} : { reaction: ['The reaction must be a string.'] }) },
+	'DELETE delete-message': { messageId: true, body: () => ({}) },
+};
+
+function textBody(input) {
+	return {
+		...(isText(input.text) ? {} : { text: ['The text field is required.'] }),
+		...(isOptionalBoolean(input.link_preview) ? {} : { link_preview: ['The link preview field must be true or false.'] }),
+	};
+}
+
+function fileBody(input) {
+	const errors = {};
+	for (const field of ['filename', 'mimetype', 'caption']) if (!isOptionalText(input[field])) errors[field] = [`The ${field} must be a string.`];
+	return errors;
 }
 
 module.exports = { FakeHypersender, contactKey };
