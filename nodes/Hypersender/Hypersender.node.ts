@@ -2,6 +2,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { contactFields, contactOperations } from './descriptions/ContactDescription';
+import { messageFields, messageOperations } from './descriptions/MessageDescription';
+import { queuedRequestFields, queuedRequestOperations } from './descriptions/QueuedRequestDescription';
 
 export class Hypersender implements INodeType {
 	description: INodeTypeDescription = {
@@ -11,7 +13,7 @@ export class Hypersender implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Keep the contacts of a WhatsApp number in sync through the Hypersender API',
+		description: 'Send WhatsApp messages and keep the contacts of a WhatsApp number in sync through the Hypersender API',
 		defaults: { name: 'Hypersender' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -26,11 +28,19 @@ export class Hypersender implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Contact', value: 'contact' }],
+				options: [
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Message', value: 'message' },
+					{ name: 'Queued Request', value: 'queuedRequest' },
+				],
 				default: 'contact',
 			},
 			...contactOperations,
 			...contactFields,
+			...messageOperations,
+			...messageFields,
+			...queuedRequestOperations,
+			...queuedRequestFields,
 		],
 	};
 }

@@ -12,6 +12,7 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 import type {
+	IBinaryKeyData,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
@@ -33,7 +34,7 @@ import { Hypersender } from '../../nodes/Hypersender/Hypersender.node';
 export const HYPERSENDER_NODE_TYPE = 'n8n-nodes-hypersender.hypersender';
 const SOURCE_NODE_TYPE = 'test.itemSource';
 
-/** Emits the items given in its `items` parameter, like a CRM trigger would. */
+/** Emits the items given in its `items` parameter, like a CRM trigger would, with the binary data of its `binary` parameter (by position). */
 class ItemSource implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Item Source',
@@ -44,12 +45,16 @@ class ItemSource implements INodeType {
 		defaults: { name: 'Item Source' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+		properties: [
+			{ displayName: 'Items', name: 'items', type: 'json', default: '[]' },
+			{ displayName: 'Binary', name: 'binary', type: 'json', default: '[]' },
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
-		return [items.map((json) => ({ json }))];
+		const binaries = JSON.parse(this.getNodeParameter('binary', 0, '[]') as string) as Array<IBinaryKeyData | null>;
+		return [items.map((json, i) => (binaries[i] ? { json, binary: binaries[i] } : { json }))];
 	}
 }
 
@@ -163,6 +168,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 
 export interface RunOptions {
 	items: IDataObject[];
+	/** Binary data per item, by position, as n8n holds it in memory: `{ data: base64, mimeType, fileName }`. */
+	binary?: RunNodeOptions['binary'];
 	parameters: IDataObject;
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
@@ -172,6 +179,7 @@ export interface RunOptions {
 /** Any node under test, fed by the item source; the benchmark runs n8n's HTTP Request node this way too. */
 export interface RunNodeOptions {
 	items: IDataObject[];
+	binary?: Array<IBinaryKeyData | null>;
 	node: Pick<INode, 'type' | 'typeVersion' | 'parameters'> & Partial<INode>;
 	credentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
@@ -188,9 +196,10 @@ export interface RunResult {
 	error: IRun['data']['resultData']['error'];
 }
 
-export async function runHypersender({ items, parameters, credentials, continueOnFail, onStart }: RunOptions): Promise<RunResult> {
+export async function runHypersender({ items, binary, parameters, credentials, continueOnFail, onStart }: RunOptions): Promise<RunResult> {
 	return await runNode({
 		items,
+		binary,
 		credentials,
 		continueOnFail,
 		onStart,
@@ -205,14 +214,14 @@ export async function runHypersender({ items, parameters, credentials, continueO
 
 let executionCounter = 0;
 
-export async function runNode({ items, node, credentials = {}, continueOnFail = false, extraNodeTypes, onStart }: RunNodeOptions): Promise<RunResult> {
+export async function runNode({ items, binary = [], node, credentials = {}, continueOnFail = false, extraNodeTypes, onStart }: RunNodeOptions): Promise<RunResult> {
 	const source: INode = {
 		id: 'source',
 		name: 'CRM Rows',
 		type: SOURCE_NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { items: JSON.stringify(items) },
+		parameters: { items: JSON.stringify(items), binary: JSON.stringify(binary) },
 	};
 	const hypersender: INode = {
 		id: 'target',

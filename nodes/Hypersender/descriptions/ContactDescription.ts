@@ -53,7 +53,7 @@ export const contactOperations: INodeProperties[] = [
 	},
 ];
 
-const requestsPerMinuteOption: INodeProperties = {
+export const requestsPerMinuteOption: INodeProperties = {
 	displayName: 'Requests per Minute',
 	name: 'requestsPerMinute',
 	type: 'number',
@@ -63,7 +63,7 @@ const requestsPerMinuteOption: INodeProperties = {
 		"Slows this node below the credential's Rate Limit Plan, e.g. to leave room for another workflow on the same account. It can only slow: every node on the account shares the plan's pace. 0 uses the plan.",
 };
 
-const maxRetriesOption: INodeProperties = {
+export const maxRetriesOption: INodeProperties = {
 	displayName: 'Max Retries',
 	name: 'maxRetries',
 	type: 'number',

@@ -52,6 +52,12 @@ export interface ExpectedAnswer {
 	data: 'object' | 'array' | 'none';
 	/** A 404 "Contact not found" is a result (statusCode 404), not an error. */
 	contactNotFoundIsResult?: boolean;
+	/**
+	 * Sending the request twice does something twice (a message sent twice). It is retried only
+	 * where Hypersender surely did not accept it (see `surelyNotAccepted`); any other failure that
+	 * could be retried fails the item at once, saying that the request may have been accepted.
+	 */
+	notIdempotent?: boolean;
 }
 
 export interface HypersenderAnswer {
@@ -108,6 +114,7 @@ export async function hypersenderRequest(
 		}
 		if (!(outcome instanceof HypersenderApiError)) return outcome;
 		if (signal?.aborted) throw cancelled();
+		if (outcome.retryable && expected.notIdempotent && !surelyNotAccepted(outcome)) throw withRetriesNamed(mayHaveBeenAccepted(outcome), retries);
 		if (!outcome.retryable || retries >= maxRetries) throw withRetriesNamed(outcome, retries);
 		// A Retry-After paused the pacer already, which holds this retry back too.
 		if (outcome.retryAfterMs === undefined) await clock.sleep(backoffMs(retries), signal);
@@ -221,6 +228,28 @@ function answerOrError(node: INode, itemIndex: number, answer: Answer, expected:
 		return notWhatTheApiDocuments('"data" is not a list of objects');
 	}
 	return { statusCode, body: body as IDataObject };
+}
+
+// Failures that prove the request was never taken in: a 429 (Laravel's throttle refuses before
+// any controller runs) and a name that did not resolve (nothing was sent). A 5xx is no such
+// proof: Hypersender may have queued the send before it failed, and so may a proxy that timed
+// out (502/504) after passing the request on. A dropped connection or a time-out after the
+// request went out is no proof either.
+const SURELY_NOT_ACCEPTED = new Set(['429', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNREFUSED']);
+
+function surelyNotAccepted(error: HypersenderApiError): boolean {
+	return SURELY_NOT_ACCEPTED.has(String(error.httpCode));
+}
+
+/** A failed request that must not be sent again: the user has to look before sending it again. */
+function mayHaveBeenAccepted(error: HypersenderApiError): HypersenderApiError {
+	// NodeApiError words network codes its own way ("The connection to the server was closed..."); name the code instead.
+	const code = String(error.httpCode);
+	error.message = `${/^\d+$/.test(code) ? error.message : `The connection to Hypersender failed (${code})`}; the message may have been sent`;
+	error.description =
+		`Hypersender may have accepted and queued this request before the failure, so the node did not send it again: a message is never sent twice. ` +
+		`Look in the WhatsApp chat (or the Hypersender dashboard) whether it arrived before you run this item again.`;
+	return error;
 }
 
 /** An error after retries says so; one that was never retried does not. */

@@ -1,0 +1,394 @@
+/**
+ * The Message resource. One preSend hook per operation reads and checks the item's input and
+ * builds the request, so bad input fails the item before anything is sent; one runner sends it
+ * through the transport (sends are never sent twice, see `notIdempotent`) and reports the outcome,
+ * waiting for it when Wait for Result is on (queuedRequest.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { NodeOperationError } from 'n8n-workflow';
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+} from 'n8n-workflow';
+
+import { ACCEPTED_CHAT_ID_FORMS, InvalidChatIdError, InvalidCountryError, normalizeChatId, resolveCountry } from '../shared/chatId';
+import type { Country } from '../shared/chatId';
+import { quoteValue } from '../shared/quoteValue';
+import { hypersenderRequest, unexpectedAnswerError } from '../transport';
+import type { HypersenderRequest } from '../transport';
+import { maxWaitMsOf, reportOutcome, waitForOutcome } from './queuedRequest';
+
+type PreSend = (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+
+// Operations whose request, sent twice, reaches the recipient twice. Reactions, read receipts,
+// typing and deletes end the same however often they are sent, so they are retried as usual.
+const SENDS = new Set(['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward']);
+
+// `fromMe_chat_id`, then WhatsApp's own ID, then in groups the sender: true_12132132130@c.us_3EB08F6AD2A432386EFA0E
+const MESSAGE_ID = /^(true|false)_(\d+(-\d+)?@(c\.us|g\.us|lid))_[0-9A-Za-z]{6,}(_\d+@(c\.us|lid))?$/;
+const MESSAGE_ID_EXAMPLE = 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E';
+
+// Characters that show nothing: white space, zero-width and other format characters, controls.
+const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}]/gu;
+// One grapheme is an emoji when it holds a pictograph, is a flag (two regional indicators) or a keycap.
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3/u;
+
+const MEDIA_ENDPOINTS: Record<string, string> = { image: '/send-image', video: '/send-video', voice: '/send-voice', document: '/send-file' };
+
+function badInput(ctx: IExecuteSingleFunctions, label: string, value: unknown, reason: string, fix: string): NodeOperationError {
+	const itemIndex = ctx.getItemIndex();
+	return new NodeOperationError(ctx.getNode(), `Invalid '${label}' in item ${itemIndex}: ${quoteValue(value)} ${reason}`, {
+		itemIndex,
+		description: `Nothing was sent for this item. ${fix}`,
+	});
+}
+
+function countryOf(ctx: IExecuteSingleFunctions): Country | undefined {
+	try {
+		return resolveCountry(ctx.getNodeParameter('options.defaultCountryCode', '') as unknown);
+	} catch (error) {
+		const itemIndex = ctx.getItemIndex();
+		throw error instanceof InvalidCountryError
+			? new NodeOperationError(ctx.getNode(), `Invalid 'Country' in item ${itemIndex}: ${error.message}`, { itemIndex, description: `Nothing was sent for this item. ${error.fix}` })
+			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	}
+}
+
+/** A chat ID for the request: `<digits>@c.us`, `<digits>@lid`, or a group's `<id>@g.us` where groups may be named. */
+function chatIdOf(ctx: IExecuteSingleFunctions, name: string, label: string, allowGroups: boolean): string {
+	try {
+		return normalizeChatId(ctx.getNodeParameter(name, '') as unknown, countryOf(ctx), { allowGroups });
+	} catch (error) {
+		const itemIndex = ctx.getItemIndex();
+		throw error instanceof InvalidChatIdError
+			? new NodeOperationError(ctx.getNode(), `Invalid '${label}' in item ${itemIndex}: ${error.message}`, {
+					itemIndex,
+					description: `Nothing was sent for this item. ${error.fix} Accepted: ${ACCEPTED_CHAT_ID_FORMS}${allowGroups ? ', or a group ID such as 120363040000000000@g.us' : ''}.`,
+				})
+			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	}
+}
+
+/** A text field as typed (never trimmed: it is what the recipient reads); empty is undefined unless required. */
+function textOf(ctx: IExecuteSingleFunctions, name: string, label: string, required: boolean): string | undefined {
+	const raw = ctx.getNodeParameter(name, '') as unknown;
+	if (raw !== null && raw !== undefined && typeof raw !== 'string' && typeof raw !== 'number') {
+		throw badInput(ctx, label, raw, 'is not text', `Map a field that holds text, e.g. {{ $json.${name} }}, not a list, an object or true/false.`);
+	}
+	const text = String(raw ?? '');
+	if (text.replace(INVISIBLE, '') !== '') return text;
+	if (!required) return undefined;
+	throw badInput(ctx, label, raw ?? '', text === '' ? 'is empty' : 'shows nothing (only spaces or invisible characters)', `Set '${label}', or filter out items without one before this node.`);
+}
+
+function booleanOf(ctx: IExecuteSingleFunctions, name: string, label: string, fallback: boolean): boolean {
+	const raw = ctx.getNodeParameter(name, fallback) as unknown;
+	if (typeof raw === 'boolean') return raw;
+	if (raw === 'true' || raw === 'false') return raw === 'true';
+	throw badInput(ctx, label, raw, 'is not true or false', `Switch '${label}' on or off, or map a field that is true or false.`);
+}
+
+function coordinateOf(ctx: IExecuteSingleFunctions, name: string, label: string, limit: number): number {
+	const raw = ctx.getNodeParameter(name, '') as unknown;
+	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : raw;
+	if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit) return value;
+	throw badInput(ctx, label, raw, `is not a number from -${limit} to ${limit}`, `Set '${label}' in decimal degrees, e.g. ${name === 'latitude' ? '52.5200' : '13.4050'}.`);
+}
+
+function messageIdOf(ctx: IExecuteSingleFunctions, name: string, label: string): string {
+	const raw = ctx.getNodeParameter(name, '') as unknown;
+	const id = typeof raw === 'string' ? raw.trim() : raw;
+	if (typeof id === 'string' && MESSAGE_ID.test(id)) return id;
+	throw badInput(
+		ctx,
+		label,
+		raw,
+		'is not a WhatsApp message ID',
+		`Use the ID as WhatsApp gives it, e.g. ${MESSAGE_ID_EXAMPLE}: the message_id of a message this node sent, or the id of a received message from a webhook.`,
+	);
+}
+
+/** The body fields every send may carry: the recipient and, where set, the message it replies to. */
+function sendBase(ctx: IExecuteSingleFunctions): IDataObject {
+	const chatId = chatIdOf(ctx, 'chatId', 'Chat ID or Phone', true);
+	const replyTo = textOf(ctx, 'options.replyTo', 'Reply To', false) === undefined ? undefined : messageIdOf(ctx, 'options.replyTo', 'Reply To');
+	return { chatId, ...(replyTo ? { reply_to: replyTo } : {}) };
+}
+
+/** The fields that are set: a JSON body leaves out what the user left empty. */
+function withoutUnset(fields: IDataObject): IDataObject {
+	return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+function withJsonBody(requestOptions: IHttpRequestOptions, url: string, body: IDataObject): IHttpRequestOptions {
+	requestOptions.url = url;
+	requestOptions.body = body;
+	return requestOptions;
+}
+
+const putSendText: PreSend = async function (requestOptions) {
+	const base = sendBase(this);
+	const text = textOf(this, 'text', 'Text', true);
+	const linkPreview = booleanOf(this, 'options.linkPreview', 'Link Preview', true);
+	const humanLike = booleanOf(this, 'humanLike', 'Human-like Sending', true);
+	return withJsonBody(requestOptions, humanLike ? '/send-text-safe' : '/send-text', { ...base, text, link_preview: linkPreview });
+};
+
+function mediaUrlOf(ctx: IExecuteSingleFunctions): string {
+	const raw = ctx.getNodeParameter('mediaUrl', '') as unknown;
+	const text = typeof raw === 'string' ? raw.trim() : '';
+	let url: URL | undefined;
+	try {
+		url = new URL(text);
+	} catch {
+		// not a URL: reported below
+	}
+	if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !/\s/.test(text)) return text;
+	throw badInput(
+		ctx,
+		'Media URL',
+		raw,
+		raw === '' ? 'is empty' : 'is not an http(s) URL',
+		"Give the public http:// or https:// address of the file (Hypersender downloads it without any login), or set 'Source' to 'Binary File' to upload a file from this item.",
+	);
+}
+
+interface UploadedFile {
+	fileName: string;
+	mimeType: string;
+	bytes: Buffer;
+}
+
+/** The item's binary property, or an error that names the properties the item has. */
+async function binaryFileOf(ctx: IExecuteSingleFunctions, fileName: string | undefined, mimeType: string | undefined): Promise<UploadedFile> {
+	const property = textOf(ctx, 'binaryPropertyName', 'Input Binary Field', true) as string;
+	let binary;
+	try {
+		binary = ctx.helpers.assertBinaryData(property.trim());
+	} catch {
+		const names = Object.keys(ctx.getInputData().binary ?? {});
+		throw badInput(
+			ctx,
+			'Input Binary Field',
+			property,
+			names.length > 0 ? `is not a binary property of this item; it has ${names.map((name) => quoteValue(name)).join(', ')}` : 'is not there: this item has no binary data',
+			names.length > 0
+				? `Set 'Input Binary Field' to one of them.`
+				: "Read the file into the item first (e.g. with 'Read/Write Files from Disk' or an HTTP Request that returns a file), or set 'Source' to 'URL'.",
+		);
+	}
+	const bytes = await ctx.helpers.getBinaryDataBuffer(property.trim());
+	if (bytes.length === 0) throw badInput(ctx, 'Input Binary Field', property, 'holds an empty file (0 bytes)', 'Check the node that produced the file.');
+	const extension = binary.fileExtension ? `.${binary.fileExtension}` : '';
+	return {
+		fileName: fileName ?? binary.fileName ?? `file${extension}`,
+		mimeType: mimeType ?? binary.mimeType ?? 'application/octet-stream',
+		bytes,
+	};
+}
+
+/** A `multipart/form-data` body, built here because the package has no runtime dependencies. */
+function multipart(fields: IDataObject, file: UploadedFile): { body: Buffer; contentType: string } {
+	const boundary = `----n8nHypersender${randomBytes(12).toString('hex')}`;
+	// A quote or line break in a name would end the header; percent-encoding keeps the rest readable.
+	const headerSafe = (text: string) => text.replace(/["\r\n\\]/g, (char) => encodeURIComponent(char));
+	const parts: Buffer[] = [];
+	for (const [name, value] of Object.entries(withoutUnset(fields))) {
+		// Laravel's boolean rule accepts 1 and 0 from a form, not "true" and "false".
+		const text = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+		parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${headerSafe(name)}"\r\n\r\n${text}\r\n`));
+	}
+	parts.push(
+		Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${headerSafe(file.fileName)}"\r\nContent-Type: ${headerSafe(file.mimeType)}\r\n\r\n`),
+		file.bytes,
+		Buffer.from(`\r\n--${boundary}--\r\n`),
+	);
+	return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+const putSendMedia: PreSend = async function (requestOptions) {
+	const base = sendBase(this);
+	const mediaType = this.getNodeParameter('mediaType', 'image') as string;
+	const url = MEDIA_ENDPOINTS[mediaType];
+	if (!url) throw badInput(this, 'Media Type', mediaType, 'is not a media type', 'Choose Image, Video, Voice Note or Document.');
+	const fromBinary = this.getNodeParameter('source', 'url') === 'binary';
+	const caption = mediaType === 'voice' ? undefined : textOf(this, 'caption', 'Caption', false);
+	const fileName = textOf(this, 'options.fileName', 'File Name', false)?.trim();
+	const mimeType = textOf(this, 'options.mimeType', 'MIME Type', false)?.trim();
+	const fields: IDataObject = { ...base, caption };
+	if (mediaType === 'video') fields.asNote = booleanOf(this, 'asNote', 'Send as Video Note', false);
+	if (!fromBinary) {
+		if (mediaType === 'image' || mediaType === 'document') Object.assign(fields, { filename: fileName, mimetype: mimeType });
+		return withJsonBody(requestOptions, url, withoutUnset({ ...fields, url: mediaUrlOf(this) }));
+	}
+	const file = await binaryFileOf(this, fileName, mimeType);
+	if (mediaType === 'image' || mediaType === 'document') Object.assign(fields, { filename: file.fileName, mimetype: file.mimeType });
+	const { body, contentType } = multipart(fields, file);
+	requestOptions.url = url;
+	requestOptions.body = body;
+	requestOptions.headers = { ...requestOptions.headers, 'Content-Type': contentType };
+	return requestOptions;
+};
+
+const putSendLocation: PreSend = async function (requestOptions) {
+	const base = sendBase(this);
+	return withJsonBody(requestOptions, '/send-location', {
+		...base,
+		latitude: coordinateOf(this, 'latitude', 'Latitude', 90),
+		longitude: coordinateOf(this, 'longitude', 'Longitude', 180),
+		title: textOf(this, 'title', 'Title', true),
+	});
+};
+
+function pollOptionsOf(ctx: IExecuteSingleFunctions): string[] {
+	const raw = ctx.getNodeParameter('pollOptions', []) as unknown;
+	const values = (Array.isArray(raw) ? raw.flat() : [raw]).filter((value) => value !== '' && value !== null && value !== undefined);
+	const fix = "Give at least 2 different answers in 'Options', one per row, or map a list, e.g. {{ $json.answers }}.";
+	if (values.some((value) => typeof value !== 'string' && typeof value !== 'number')) throw badInput(ctx, 'Options', raw, 'holds something that is not text', fix);
+	const options = values.map((value) => String(value).trim()).filter((value) => value.replace(INVISIBLE, '') !== '');
+	if (options.length < 2) throw badInput(ctx, 'Options', raw, `has ${options.length} answer${options.length === 1 ? '' : 's'}; a poll needs at least 2`, fix);
+	if (new Set(options).size !== options.length) throw badInput(ctx, 'Options', raw, 'has the same answer twice', fix);
+	return options;
+}
+
+const putSendPoll: PreSend = async function (requestOptions) {
+	const base = sendBase(this);
+	const poll = {
+		name: textOf(this, 'pollQuestion', 'Question', true),
+		options: pollOptionsOf(this),
+		multipleAnswers: booleanOf(this, 'multipleAnswers', 'Allow Multiple Answers', false),
+	};
+	return withJsonBody(requestOptions, '/send-poll', { ...base, poll });
+};
+
+function contactCardOf(ctx: IExecuteSingleFunctions): IDataObject {
+	if (ctx.getNodeParameter('cardSource', 'fields') === 'vcard') {
+		const vcard = textOf(ctx, 'vcard', 'vCard', true) as string;
+		if (!/^\s*BEGIN:VCARD\r?\n[\s\S]*\nEND:VCARD\s*$/i.test(vcard)) {
+			throw badInput(ctx, 'vCard', vcard, 'is not a vCard', 'Give the whole card, from BEGIN:VCARD to END:VCARD, one property per line.');
+		}
+		return { vcard: vcard.trim() };
+	}
+	const phone = chatIdOf(ctx, 'cardPhone', 'Contact Phone', false);
+	if (!phone.endsWith('@c.us')) {
+		throw badInput(ctx, 'Contact Phone', ctx.getNodeParameter('cardPhone', ''), 'is a hidden user ID (@lid), not a phone number', 'A contact card carries a phone number: give it in international form, e.g. +1 213 213 2130.');
+	}
+	const digits = phone.slice(0, -'@c.us'.length);
+	const organization = textOf(ctx, 'cardOrganization', 'Organization', false);
+	return {
+		fullName: (textOf(ctx, 'cardFullName', 'Full Name', true) as string).trim(),
+		...(organization ? { organization: organization.trim() } : {}),
+		phoneNumber: `+${digits}`,
+		whatsappId: digits,
+	};
+}
+
+const putSendContactCard: PreSend = async function (requestOptions) {
+	const chatId = chatIdOf(this, 'chatId', 'Chat ID or Phone', true);
+	return withJsonBody(requestOptions, '/send-contact-card', { chatId, contacts: [contactCardOf(this)] });
+};
+
+function reactionOf(ctx: IExecuteSingleFunctions): string {
+	const raw = ctx.getNodeParameter('reaction', '') as unknown;
+	if (raw === '' || raw === null || raw === undefined) return '';
+	if (typeof raw !== 'string') throw badInput(ctx, 'Reaction', raw, 'is not an emoji', 'Give one emoji, e.g. 👍, or leave it empty to remove the reaction.');
+	const emoji = raw.trim();
+	if (emoji === '') return '';
+	const graphemes = Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(emoji)).length;
+	if (graphemes === 1 && EMOJI.test(emoji)) return emoji;
+	throw badInput(
+		ctx,
+		'Reaction',
+		raw,
+		graphemes === 1 ? 'is not an emoji' : `is ${graphemes} characters, not one emoji`,
+		'Give exactly one emoji, e.g. 👍 or ❤️, or leave it empty to remove the reaction.',
+	);
+}
+
+const putReact: PreSend = async function (requestOptions) {
+	return withJsonBody(requestOptions, '/react-to-message', { messageId: messageIdOf(this, 'messageId', 'Message ID'), reaction: reactionOf(this) });
+};
+
+const putMarkSeen: PreSend = async function (requestOptions) {
+	const chatId = chatIdOf(this, 'chatId', 'Chat ID or Phone', true);
+	const messageId = messageIdOf(this, 'messageId', 'Message ID');
+	const participant = textOf(this, 'options.participant', 'Participant', false) === undefined ? undefined : chatIdOf(this, 'options.participant', 'Participant', false);
+	return withJsonBody(requestOptions, '/send-seen', { chatId, messageId, ...(participant ? { participant } : {}) });
+};
+
+const putTyping = (url: string): PreSend =>
+	async function (requestOptions) {
+		return withJsonBody(requestOptions, url, { chatId: chatIdOf(this, 'chatId', 'Chat ID or Phone', true) });
+	};
+
+const putForward: PreSend = async function (requestOptions) {
+	const chatId = chatIdOf(this, 'chatId', 'Chat ID or Phone', true);
+	return withJsonBody(requestOptions, '/forward-message', { chatId, messageId: messageIdOf(this, 'messageId', 'Message ID') });
+};
+
+const putDelete: PreSend = async function (requestOptions) {
+	const chatId = chatIdOf(this, 'chatId', 'Chat ID or Phone', true);
+	requestOptions.url = '/delete-message';
+	requestOptions.qs = { chatId, messageId: messageIdOf(this, 'messageId', 'Message ID') };
+	requestOptions.body = undefined;
+	return requestOptions;
+};
+
+/** The preSend hook of each operation. */
+export const messagePreSend: Record<string, PreSend> = {
+	sendText: putSendText,
+	sendMedia: putSendMedia,
+	sendLocation: putSendLocation,
+	sendPoll: putSendPoll,
+	sendContactCard: putSendContactCard,
+	react: putReact,
+	markSeen: putMarkSeen,
+	startTyping: putTyping('/start-typing'),
+	stopTyping: putTyping('/stop-typing'),
+	forward: putForward,
+	delete: putDelete,
+};
+
+/** The chat the request is about, for the output: from the body, the query, or the message ID of a reaction. */
+function chatIdSentIn(request: HypersenderRequest): string | null {
+	const sent = (request.body ?? {}) as IDataObject;
+	const chatId = sent.chatId ?? request.qs?.chatId;
+	if (typeof chatId === 'string') return chatId;
+	const messageId = typeof sent.messageId === 'string' ? sent.messageId : '';
+	return MESSAGE_ID.exec(messageId)?.[2] ?? null;
+}
+
+/**
+ * Runner for every Message operation: sends once (a send is retried only where Hypersender surely
+ * did not take it), then outputs `queued`, or with Wait for Result the outcome: `sent` or `done`,
+ * `pending` at Max Wait, or an item error for a failed send.
+ */
+export async function sendAndReport(this: IExecutePaginationFunctions, requestData: DeclarativeRestApiSettings.ResultOptions): Promise<INodeExecutionData[]> {
+	const operation = this.getNodeParameter('operation', '') as string;
+	const isSend = SENDS.has(operation);
+	// Options are read before the send, so that a bad one fails the item with nothing sent.
+	const waitForResult = booleanOf(this, 'options.waitForResult', 'Wait for Result', true);
+	const maxWaitMs = maxWaitMsOf(this);
+	const { options } = requestData;
+	// A multipart body cannot be read back; its recipient is read again, as the preSend hook did.
+	const chatId = Buffer.isBuffer(options.body) ? chatIdOf(this, 'chatId', 'Chat ID or Phone', true) : chatIdSentIn(options);
+	const answer = await hypersenderRequest(this, options, { data: 'none', notIdempotent: isSend });
+	const pairedItem = { item: this.getItemIndex() };
+	const uuid = answer.body.queued_request_uuid;
+	if (typeof uuid !== 'string' || uuid.trim() === '') {
+		if (!isSend) return [{ json: { status: 'done', chat_id: chatId, message: answer.body.message ?? null }, pairedItem }];
+		throw unexpectedAnswerError(
+			this,
+			"Hypersender's answer is not what the API documents: no queued_request_uuid",
+			`It answered ${quoteValue(JSON.stringify(answer.body))}. The message may have been sent: look in the chat before you send it again.`,
+		);
+	}
+	const facts = { uuid, link: typeof answer.body.queued_request_link === 'string' ? answer.body.queued_request_link : null, chatId, doneStatus: isSend ? ('sent' as const) : ('done' as const) };
+	if (!waitForResult) return [{ json: { status: 'queued', chat_id: chatId, queued_request_uuid: uuid, queued_request_link: facts.link }, pairedItem }];
+	const state = await waitForOutcome(this, options, uuid, maxWaitMs);
+	return [{ json: reportOutcome(this, state, facts), pairedItem }];
+}

@@ -1,0 +1,202 @@
+/**
+ * Hypersender v2 queues every send and answers with a queued request's UUID; the outcome is read
+ * from `queued-requests/{uuid}`. Here: reading it (every read is one request through the
+ * transport, so polls are paced with everything else on the account), waiting for it with a
+ * bounded backoff, and turning it into an output item, or an item error for a failed send.
+ */
+import { NodeOperationError } from 'n8n-workflow';
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	JsonObject,
+} from 'n8n-workflow';
+
+import { readWholeNumberOption } from '../shared/numberOption';
+import type { WholeNumberRule } from '../shared/numberOption';
+import { quoteValue } from '../shared/quoteValue';
+import { hypersenderRequest, unexpectedAnswerError } from '../transport';
+import type { HypersenderRequest } from '../transport';
+import { apiMessageOf, describeValidationErrors, HypersenderApiError, isObject } from '../transport/errors';
+import { systemClock } from '../transport/pacer';
+import type { PacerClock } from '../transport/pacer';
+
+export const MAX_WAIT_SECONDS: WholeNumberRule = { name: 'options.maxWaitSeconds', label: 'Max Wait (Seconds)', min: 0, max: 3600, fallback: 60 };
+
+// Polls come 1, 2, 4, 8, then every 15 seconds apart: a message that goes out within seconds
+// costs one or two polls, and a long Max Wait costs at most 4 polls a minute.
+const FIRST_POLL_AFTER_MS = 1000;
+const LONGEST_POLL_GAP_MS = 15_000;
+// Max Wait bounds the polls already; this bounds them should a clock misbehave.
+const MOST_POLLS = 400;
+
+/** The clock that polling sleeps on; tests swap in one that does not wait. */
+export const pollingClock: { current: PacerClock } = { current: systemClock };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a queued request says: still processing, or finished with Hypersender's status and body. */
+export type QueuedState = { processing: true; request: IDataObject | undefined } | { processing: false; responseStatus: number; responseBody: unknown; request: IDataObject | undefined };
+
+/** What an output item says about the send besides the outcome. */
+export interface SendFacts {
+	uuid: string;
+	link: string | null;
+	chatId: string | null;
+	/** `sent` for messages; `done` for actions such as typing or reactions. */
+	doneStatus: 'sent' | 'done';
+}
+
+function stateOf(ctx: IExecuteSingleFunctions, body: IDataObject): QueuedState {
+	const request = isObject(body.request) ? (body.request as IDataObject) : undefined;
+	const status = body.response_status;
+	if (status === null || status === undefined) return { processing: true, request };
+	const code = typeof status === 'string' && /^\d{3}$/.test(status.trim()) ? Number(status) : status;
+	if (typeof code !== 'number' || !Number.isInteger(code) || code < 100 || code > 599) {
+		throw unexpectedAnswerError(
+			ctx,
+			`Hypersender's answer is not what the API documents: response_status is ${quoteValue(status)}`,
+			'A queued request\'s response_status is null while it is processing, then an HTTP status such as 201. Read it again later with Queued Request > Get.',
+		);
+	}
+	return { processing: false, responseStatus: code, responseBody: body.response_body, request };
+}
+
+/** One read of a queued request, with the request options (timeout, proxy) the send used. */
+export async function readQueuedRequest(ctx: IExecuteSingleFunctions, sentWith: HypersenderRequest, uuid: string): Promise<QueuedState> {
+	const request: HypersenderRequest = {
+		...sentWith,
+		method: 'GET',
+		url: `/queued-requests/${encodeURIComponent(uuid)}`,
+		qs: undefined,
+		body: undefined,
+		headers: { Accept: 'application/json' },
+	};
+	try {
+		const answer = await hypersenderRequest(ctx, request, { data: 'none' });
+		return stateOf(ctx, answer.body);
+	} catch (error) {
+		throw withUnknownUuidNamed(error as NodeOperationError, uuid);
+	}
+}
+
+/** The status table reads a bare 404 as a wrong instance; for a queued request it may be the UUID. Other errors pass unchanged. */
+function withUnknownUuidNamed<T extends Error>(error: T, uuid: string): T {
+	if (error instanceof HypersenderApiError && error.httpCode === '404') {
+		error.message = `No queued request ${quoteValue(uuid)} found, or the instance was not found (404)`;
+		error.description = `Check the UUID (it is the queued_request_uuid of a send by this instance) and the Instance ID in the credential. ${error.description ?? ''}`.trim();
+	}
+	return error;
+}
+
+/**
+ * Polls until the queued request is finished or `maxWaitMs` has passed since the call; undefined
+ * when it is still processing then. The gaps grow from 1 s to 15 s.
+ */
+export async function waitForOutcome(ctx: IExecuteSingleFunctions, sentWith: HypersenderRequest, uuid: string, maxWaitMs: number): Promise<QueuedState | undefined> {
+	const clock = pollingClock.current;
+	const signal = ctx.getExecutionCancelSignal?.();
+	const deadline = clock.now() + maxWaitMs;
+	let gap = FIRST_POLL_AFTER_MS;
+	for (let polls = 0; polls < MOST_POLLS; polls++) {
+		const left = deadline - clock.now();
+		if (left <= 0) return undefined;
+		await clock.sleep(Math.min(gap, left), signal);
+		if (signal?.aborted) {
+			throw new NodeOperationError(ctx.getNode(), `The execution was cancelled while waiting for the result of item ${ctx.getItemIndex()}`, {
+				itemIndex: ctx.getItemIndex(),
+				description: `The request was queued by Hypersender (queued request ${uuid}); read its outcome with Queued Request > Get.`,
+			});
+		}
+		const state = await readQueuedRequest(ctx, sentWith, uuid);
+		if (!state.processing) return state;
+		gap = Math.min(gap * 2, LONGEST_POLL_GAP_MS);
+	}
+	return undefined;
+}
+
+/** `true_12132132130@c.us_3EB0...`, the form React, Forward and Delete take, from the `key` of a sent message. */
+function messageIdOf(responseBody: unknown): string | null {
+	const key = isObject(responseBody) ? responseBody.key : undefined;
+	if (!isObject(key) || typeof key.id !== 'string' || typeof key.remoteJid !== 'string') return null;
+	return `${key.fromMe === false ? 'false' : 'true'}_${key.remoteJid.replace(/@s\.whatsapp\.net$/, '@c.us')}_${key.id}`;
+}
+
+function timestampOf(responseBody: unknown): string | null {
+	const raw = isObject(responseBody) ? responseBody.messageTimestamp : undefined;
+	const seconds = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+	return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
+}
+
+/** Why a finished send failed, in words, from Hypersender's status and body. */
+function failureReason(status: number, responseBody: unknown): { reason: string; fix: string } {
+	const said = apiMessageOf(responseBody);
+	if (status === 404) {
+		return {
+			reason: 'the recipient is not on WhatsApp',
+			fix: `Hypersender found no WhatsApp account for this chat ID${said ? ` (it said ${quoteValue(said)})` : ''}. Check the number and its country code; a number without WhatsApp cannot receive messages.`,
+		};
+	}
+	if (status === 422) {
+		return { reason: `Hypersender rejected it: ${describeValidationErrors(responseBody)}`, fix: 'Fix the fields named above in this item and send it again.' };
+	}
+	if (status >= 500) {
+		return {
+			reason: `Hypersender failed to send it${said ? `: ${quoteValue(said)}` : ''}`,
+			fix: 'The failure was on Hypersender\'s side. Try again later; if it keeps happening, contact Hypersender support.',
+		};
+	}
+	return { reason: `Hypersender answered HTTP ${status}${said ? `: ${quoteValue(said)}` : ''}`, fix: 'Check the values of this item and the instance in the Hypersender dashboard.' };
+}
+
+/**
+ * The output item for a queued request's state: sent (or done), pending, or, for a failure, an
+ * item error that names the reason, so that On Error can route it.
+ */
+export function reportOutcome(ctx: IExecuteSingleFunctions, state: QueuedState | undefined, facts: SendFacts): IDataObject {
+	const base = { chat_id: facts.chatId, queued_request_uuid: facts.uuid, queued_request_link: facts.link };
+	if (!state || state.processing) return { status: 'pending', message_id: null, timestamp: null, ...base };
+	const { responseStatus, responseBody } = state;
+	if (responseStatus >= 200 && responseStatus < 300) {
+		return { status: facts.doneStatus, message_id: messageIdOf(responseBody), timestamp: timestampOf(responseBody), ...base, response_status: responseStatus };
+	}
+	const { reason, fix } = failureReason(responseStatus, responseBody);
+	throw new HypersenderApiError(ctx.getNode(), ctx.getItemIndex(), {
+		message: `The ${facts.doneStatus === 'sent' ? 'message was not sent' : 'request failed'}: ${reason} (${responseStatus})`,
+		description: `${fix} Queued request ${facts.uuid}${facts.chatId ? `, chat ${facts.chatId}` : ''}.`,
+		httpCode: String(responseStatus),
+		retryable: false,
+		response: { queued_request_uuid: facts.uuid, response_status: responseStatus, response_body: (responseBody ?? null) as JsonObject },
+	});
+}
+
+/** preSend for Queued Request > Get: the UUID, checked for shape, into the URL. */
+export async function putQueuedRequestUuidIntoUrl(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const raw = this.getNodeParameter('queuedRequestUuid', '') as unknown;
+	const uuid = typeof raw === 'string' ? raw.trim() : raw;
+	if (typeof uuid !== 'string' || !UUID.test(uuid)) {
+		const itemIndex = this.getItemIndex();
+		throw new NodeOperationError(this.getNode(), `Invalid 'Queued Request UUID' in item ${itemIndex}: ${quoteValue(raw)} is not a UUID`, {
+			itemIndex,
+			description: 'Nothing was sent for this item. Map the queued_request_uuid of a send, e.g. {{ $json.queued_request_uuid }} (it looks like a0816120-1b2c-4d3e-8f40-5a6b7c8d9e0f).',
+		});
+	}
+	requestOptions.url = `/queued-requests/${uuid}`;
+	return requestOptions;
+}
+
+/** Runner for Queued Request > Get: one read, reported like the outcome of a send that was waited for. */
+export async function getQueuedRequest(this: IExecutePaginationFunctions, requestData: DeclarativeRestApiSettings.ResultOptions): Promise<INodeExecutionData[]> {
+	const uuid = String(requestData.options.url).split('/').pop() as string;
+	const state = await readQueuedRequest(this, requestData.options, uuid);
+	const chatId = typeof state.request?.chatId === 'string' ? state.request.chatId : null;
+	return [{ json: reportOutcome(this, state, { uuid, link: null, chatId, doneStatus: 'sent' }), pairedItem: { item: this.getItemIndex() } }];
+}
+
+/** Reads the item's Max Wait, so a bad value fails the item before its send. */
+export function maxWaitMsOf(ctx: IExecuteSingleFunctions): number {
+	return readWholeNumberOption(ctx, MAX_WAIT_SECONDS) * 1000;
+}

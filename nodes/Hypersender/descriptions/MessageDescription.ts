@@ -1,0 +1,336 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { messagePreSend, sendAndReport } from '../actions/message';
+import { MAX_WAIT_SECONDS } from '../actions/queuedRequest';
+import { maxRetriesOption, requestsPerMinuteOption } from './ContactDescription';
+import { countryOption } from './countryOption';
+
+const forMessage = (...operation: string[]) => ({ show: { resource: ['message'], operation } });
+
+const WITH_RECIPIENT = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward', 'markSeen', 'startTyping', 'stopTyping', 'delete'];
+const WITH_REPLY_TO = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll'];
+
+function operation(value: string, name: string, action: string, description: string, method: 'POST' | 'PUT' | 'DELETE' = 'POST'): INodePropertyOptions {
+	return {
+		name,
+		value,
+		action,
+		description,
+		routing: {
+			request: { method },
+			send: { paginate: true, preSend: [messagePreSend[value]] },
+			operations: { pagination: sendAndReport },
+		},
+	};
+}
+
+export const messageOperations: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['message'] } },
+		options: [
+			operation('delete', 'Delete', 'Delete a message', 'Delete a message for everyone', 'DELETE'),
+			operation('forward', 'Forward', 'Forward a message', 'Forward a message to another chat'),
+			operation('markSeen', 'Mark as Seen', 'Mark a message as seen', 'Send a read receipt for a message'),
+			operation('react', 'React', 'React to a message', 'React with an emoji, or remove the reaction', 'PUT'),
+			operation('sendContactCard', 'Send Contact Card', 'Send a contact card', 'Send a contact card from fields or a vCard'),
+			operation('sendLocation', 'Send Location', 'Send a location', 'Send a map location'),
+			operation('sendMedia', 'Send Media', 'Send an image, video, voice note or document', 'Send a file from a URL or from binary data'),
+			operation('sendPoll', 'Send Poll', 'Send a poll', 'Send a poll with answers to choose from'),
+			operation('sendText', 'Send Text', 'Send a text message', 'Send a WhatsApp text message to a phone number, chat or group'),
+			operation('startTyping', 'Start Typing', 'Show typing in a chat', 'Show "typing..." in a chat'),
+			operation('stopTyping', 'Stop Typing', 'Stop showing typing in a chat', 'Stop showing "typing..." in a chat'),
+		],
+		default: 'sendText',
+	},
+];
+
+const messageIdDescription = 'A WhatsApp message ID such as true_12132132130@c.us_3EB08F6AD2A432386EFA0E: the message_id output of a send, or the ID from a webhook';
+
+export const messageFields: INodeProperties[] = [
+	{
+		displayName: 'Chat ID or Phone',
+		name: 'chatId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '+1 213 213 2130',
+		displayOptions: forMessage(...WITH_RECIPIENT),
+		description:
+			'The recipient: a phone number in international form (+1 213 213 2130, 12132132130), a chat ID (12132132130@c.us, 1234567890@lid) or a group ID (120363040000000000@g.us)',
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		required: true,
+		default: '',
+		typeOptions: { rows: 4 },
+		displayOptions: forMessage('sendText'),
+		description: 'The message text. WhatsApp formatting works: *bold*, _italic_, ~strikethrough~.',
+	},
+	{
+		displayName: 'Human-Like Sending',
+		name: 'humanLike',
+		type: 'boolean',
+		default: true,
+		displayOptions: forMessage('sendText'),
+		description:
+			'Whether Hypersender spaces messages out and shows typing first (send-text-safe), which it recommends against bans. Off sends at once (send-text).',
+	},
+	{
+		displayName: 'Media Type',
+		name: 'mediaType',
+		type: 'options',
+		default: 'image',
+		displayOptions: forMessage('sendMedia'),
+		options: [
+			{ name: 'Image', value: 'image' },
+			{ name: 'Video', value: 'video' },
+			{ name: 'Voice Note', value: 'voice' },
+			{ name: 'Document', value: 'document', description: 'Any file: PDF, office documents, audio, text, ZIP' },
+		],
+	},
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		default: 'url',
+		displayOptions: forMessage('sendMedia'),
+		options: [
+			{ name: 'URL', value: 'url', description: 'A public address Hypersender downloads the file from' },
+			{ name: 'Binary File', value: 'binary', description: 'A file in the input item, uploaded with the request' },
+		],
+	},
+	{
+		displayName: 'Media URL',
+		name: 'mediaUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/photo.jpg',
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], source: ['url'] } },
+		description: 'Public http(s) address of the file; Hypersender downloads it without any login',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], source: ['binary'] } },
+		hint: 'The name of the input binary field containing the file to be sent',
+	},
+	{
+		displayName: 'Caption',
+		name: 'caption',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaType: ['image', 'video', 'document'] } },
+	},
+	{
+		displayName: 'Send as Video Note',
+		name: 'asNote',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaType: ['video'] } },
+		description: 'Whether to send the video as a round video note instead of a regular video',
+	},
+	{
+		displayName: 'Latitude',
+		name: 'latitude',
+		type: 'number',
+		required: true,
+		default: 0,
+		typeOptions: { minValue: -90, maxValue: 90, numberPrecision: 6 },
+		displayOptions: forMessage('sendLocation'),
+	},
+	{
+		displayName: 'Longitude',
+		name: 'longitude',
+		type: 'number',
+		required: true,
+		default: 0,
+		typeOptions: { minValue: -180, maxValue: 180, numberPrecision: 6 },
+		displayOptions: forMessage('sendLocation'),
+	},
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: forMessage('sendLocation'),
+		description: 'The name shown with the location, e.g. the shop name',
+	},
+	{
+		displayName: 'Question',
+		name: 'pollQuestion',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: forMessage('sendPoll'),
+	},
+	{
+		displayName: 'Options',
+		name: 'pollOptions',
+		type: 'string',
+		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Answer' },
+		default: [],
+		displayOptions: forMessage('sendPoll'),
+		description: 'The answers to choose from, at least 2',
+	},
+	{
+		displayName: 'Allow Multiple Answers',
+		name: 'multipleAnswers',
+		type: 'boolean',
+		default: false,
+		displayOptions: forMessage('sendPoll'),
+		description: 'Whether a voter may choose more than one answer',
+	},
+	{
+		displayName: 'Card From',
+		name: 'cardSource',
+		type: 'options',
+		default: 'fields',
+		displayOptions: forMessage('sendContactCard'),
+		options: [
+			{ name: 'Fields', value: 'fields' },
+			{ name: 'VCard', value: 'vcard' },
+		],
+	},
+	{
+		displayName: 'Full Name',
+		name: 'cardFullName',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: { show: { resource: ['message'], operation: ['sendContactCard'], cardSource: ['fields'] } },
+	},
+	{
+		displayName: 'Contact Phone',
+		name: 'cardPhone',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '+1 213 213 2130',
+		displayOptions: { show: { resource: ['message'], operation: ['sendContactCard'], cardSource: ['fields'] } },
+		description: 'The phone number on the card, in international form (or national with the Country option)',
+	},
+	{
+		displayName: 'Organization',
+		name: 'cardOrganization',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { resource: ['message'], operation: ['sendContactCard'], cardSource: ['fields'] } },
+	},
+	{
+		displayName: 'VCard',
+		name: 'vcard',
+		type: 'string',
+		required: true,
+		default: '',
+		typeOptions: { rows: 6 },
+		placeholder: 'BEGIN:VCARD\nVERSION:3.0\nFN:Maria Doe\nTEL;type=CELL;waid=12132132130:+1 213 213 2130\nEND:VCARD',
+		displayOptions: { show: { resource: ['message'], operation: ['sendContactCard'], cardSource: ['vcard'] } },
+	},
+	{
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E',
+		displayOptions: forMessage('react', 'markSeen', 'forward', 'delete'),
+		description: messageIdDescription,
+	},
+	{
+		displayName: 'Reaction',
+		name: 'reaction',
+		type: 'string',
+		default: '',
+		placeholder: '👍',
+		displayOptions: forMessage('react'),
+		description: 'One emoji. Leave empty to remove your reaction.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: forMessage(...WITH_RECIPIENT, 'react'),
+		options: [
+			{ ...countryOption, displayOptions: { hide: { '/operation': ['react'] } } },
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				placeholder: 'invoice.pdf',
+				displayOptions: { show: { '/operation': ['sendMedia'], '/mediaType': ['image', 'document'] } },
+				description: 'The file name the recipient sees. Default: the binary file\'s name.',
+			},
+			{
+				displayName: 'Link Preview',
+				name: 'linkPreview',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { '/operation': ['sendText'] } },
+				description: 'Whether WhatsApp shows a preview of the first link in the text',
+			},
+			{
+				...maxRetriesOption,
+				description:
+					'How often one item is retried. Sends are retried only after a rate limit (429), never after a server error or a dropped connection, so no message goes out twice.',
+			},
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWaitSeconds',
+				type: 'number',
+				typeOptions: { minValue: MAX_WAIT_SECONDS.min, maxValue: MAX_WAIT_SECONDS.max },
+				default: 60,
+				description:
+					'How long Wait for Result waits. A request still processing then is output with status "pending" and its UUID, to be read later with Queued Request > Get.',
+			},
+			{
+				displayName: 'MIME Type',
+				name: 'mimeType',
+				type: 'string',
+				default: '',
+				placeholder: 'application/pdf',
+				displayOptions: { show: { '/operation': ['sendMedia'], '/mediaType': ['image', 'document'] } },
+				description: "Default: the binary file's MIME type",
+			},
+			{
+				displayName: 'Participant',
+				name: 'participant',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { '/operation': ['markSeen'] } },
+				description: 'In a group: the chat ID or phone of the member who sent the message',
+			},
+			{
+				displayName: 'Reply To',
+				name: 'replyTo',
+				type: 'string',
+				default: '',
+				placeholder: 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E',
+				displayOptions: { show: { '/operation': WITH_REPLY_TO } },
+				description: `The message to reply to (quoted above the new one). ${messageIdDescription}.`,
+			},
+			requestsPerMinuteOption,
+			{
+				displayName: 'Wait for Result',
+				name: 'waitForResult',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to wait until Hypersender has processed the request and output whether it was sent (each check is one request against your plan). Off outputs status "queued" and the UUID at once.',
+			},
+		],
+	},
+];
