@@ -18,6 +18,8 @@ export interface FakeHypersenderOptions {
 	rateLimit?: number;
 	windowMs?: number;
 	rateLimitHeaders?: boolean;
+	/** Adds X-RateLimit-Reset (the window's end, Unix seconds) to every answer the rate limit counts. */
+	rateLimitResetHeader?: boolean;
 	latencyMs?: number;
 	logRequests?: boolean;
 }
@@ -67,6 +69,7 @@ export class FakeHypersender {
 	answerNextWith(count: number, answer: RawAnswer): void;
 	pagingIgnoresOffset: boolean;
 	rateLimitHeaders: boolean;
+	rateLimitResetHeader: boolean;
 	addContact(chatId: string, name: string, pushname?: string): void;
 	contact(chatId: string): FakeContact | undefined;
 	messages: FakeMessage[];

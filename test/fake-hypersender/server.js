@@ -14,7 +14,10 @@
  * 404 for recipients in `notOnWhatsApp`, or whatever `outcomeNext` queued.
  *
  * Run standalone: node test/fake-hypersender/server.js [--port 5679] [--token T] [--instance I]
- *   [--rate-limit 600] [--window-ms 60000]
+ *   [--rate-limit 600] [--window-ms 60000] [--reset-header]
+ * `rateLimitResetHeader` (`--reset-header`) adds X-RateLimit-Reset (the window's end, Unix
+ * seconds) to every answer the rate limit counts. Off by default: Laravel sends it only with
+ * 429s and Hypersender documents none; n8n workers sharing one account use it to converge.
  * It prints one JSON line {"url", "apiBaseUrl", "token", "instanceId"} once listening.
  * To look inside from a browser or curl (no auth): GET /__fake/contacts (the address book),
  * GET /__fake/requests (what was sent).
@@ -85,12 +88,13 @@ function validationError(errors) {
 }
 
 class FakeHypersender {
-	constructor({ token = 'test|fake-token-0123456789abcdefghijklmnopqrstuvwxyz', instanceId = '9d1f6f5e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', rateLimit, windowMs = 60_000, rateLimitHeaders = true, latencyMs = 0, logRequests = true } = {}) {
+	constructor({ token = 'test|fake-token-0123456789abcdefghijklmnopqrstuvwxyz', instanceId = '9d1f6f5e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', rateLimit, windowMs = 60_000, rateLimitHeaders = true, rateLimitResetHeader = false, latencyMs = 0, logRequests = true } = {}) {
 		this.token = token;
 		this.instanceId = instanceId;
 		this.rateLimit = rateLimit;
 		this.windowMs = windowMs;
 		this.rateLimitHeaders = rateLimitHeaders;
+		this.rateLimitResetHeader = rateLimitResetHeader;
 		this.latencyMs = latencyMs;
 		this.logRequests = logRequests;
 		this.contacts = new Map();
@@ -243,6 +247,7 @@ class FakeHypersender {
 		const headers = this.rateLimitHeaders
 			? { 'X-RateLimit-Limit': String(perMinute), 'X-RateLimit-Remaining': String(remaining) }
 			: {};
+		if (this.rateLimitResetHeader) headers['X-RateLimit-Reset'] = String(Math.ceil((this.window.startedAt + this.windowMs) / 1000));
 		if (this.window.count <= this.rateLimit) return { headers };
 		const retryAfter = Math.max(1, Math.ceil((this.window.startedAt + this.windowMs - now) / 1000));
 		return { limited: true, headers: { ...headers, 'Retry-After': String(retryAfter) } };
@@ -508,6 +513,7 @@ if (require.main === module) {
 		instanceId: option('instance'),
 		rateLimit,
 		windowMs: Number(option('window-ms', 60_000)),
+		rateLimitResetHeader: args.includes('--reset-header'),
 	});
 	fake.start(Number(option('port', 0))).then(() => {
 		process.stdout.write(`${JSON.stringify({ url: fake.url, apiBaseUrl: `${fake.url}/api/whatsapp/v2/${fake.instanceId}`, token: fake.token, instanceId: fake.instanceId })}\n`);
