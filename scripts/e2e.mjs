@@ -21,6 +21,8 @@
 //   t.work            a folder for the scenario's files
 //   t.check(condition, message, detail)   one counted check; a failed one prints the detail
 //   t.importWorkflow(...workflows)        imports with n8n's CLI (one start-up for all given)
+//   t.importCredentials(...credentials)   likewise, for credentials of a scenario's own (credentialJson
+//                                         in n8n-runtime.mjs builds one; plain data, n8n encrypts it)
 //   t.execute(workflowId)                 `n8n execute --rawOutput`; resolves to the run JSON
 //   t.lastN8nOutput()                     what the last n8n command printed (logs included)
 //   t.startN8nWithOwner()                 resolves to { url, rest(method, path, body), output() }:
@@ -39,11 +41,11 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE, unpackAsCustomExtension } from './n8n-package.mjs';
-import { credentialJson, n8nEnv, provisionN8n, ROOT, runJsonFrom, runN8nCommand, setUpOwner, startN8n, stopProcess } from './n8n-runtime.mjs';
+import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, runJsonFrom, runN8nCommand, setUpOwner, startN8n, stopProcess } from './n8n-runtime.mjs';
 import { outputOf } from './e2e/workflows.mjs';
 
 /** The scenario modules in scripts/e2e/, in the order they run. */
-const SCENARIOS = ['contacts', 'credential-test'];
+const SCENARIOS = ['contacts', 'credential-test', 'cancel'];
 
 
 const require = createRequire(import.meta.url);
@@ -89,6 +91,7 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 		outputOf,
 		lastN8nOutput: () => lastN8nOutput,
 		importWorkflow: (...workflows) => importIntoN8n(bins, env, path.join(work, 'import'), { workflows: workflows.flat() }),
+		importCredentials: (...credentials) => importIntoN8n(bins, env, path.join(work, 'import'), { credentials: credentials.flat() }),
 		async execute(workflowId) {
 			const { status, stdout, stderr } = await runN8nCommand(bins, env, ['execute', `--id=${workflowId}`, '--rawOutput']);
 			lastN8nOutput = `${stderr}\n${stdout}`;
@@ -203,11 +206,12 @@ async function main() {
 			const nodeVersion = execFileSync(bins.node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
 			const folder = path.join(work, `n8n-${n8nVersion}`);
 			log(`installing the tarball as a community package and as a custom extension for n8n ${n8nVersion}`);
+			const ports = async () => ({ port: await freePort(), brokerPort: await freePort() });
 			const installWays = [
-				['community package', n8nEnv(installAsCommunityPackage(tarball, path.join(folder, 'community')), { port: 5691 }), NODE_TYPE.communityPackage],
+				['community package', n8nEnv(installAsCommunityPackage(tarball, path.join(folder, 'community')), await ports()), NODE_TYPE.communityPackage],
 				[
 					'N8N_CUSTOM_EXTENSIONS',
-					n8nEnv(path.join(folder, 'extensions-user'), { extensions: unpackAsCustomExtension(tarball, path.join(folder, 'extension')), port: 5692 }),
+					n8nEnv(path.join(folder, 'extensions-user'), { extensions: unpackAsCustomExtension(tarball, path.join(folder, 'extension')), ...(await ports()) }),
 					NODE_TYPE.customExtension,
 				],
 			];

@@ -2,6 +2,7 @@
 // n8n, run with a user folder of our choosing, its CLI and its REST API.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,8 +30,23 @@ export function provisionN8n(version) {
 	return { node: vars.N8N_NODE, n8n: vars.N8N_BIN };
 }
 
-/** n8n's environment for one user folder; `extensions` loads the package the N8N_CUSTOM_EXTENSIONS way. */
-export function n8nEnv(userFolder, { extensions, port = 5678 } = {}) {
+/** A TCP port on 127.0.0.1 that nothing listens on right now (others may run n8n on this machine too). */
+export async function freePort() {
+	const server = createServer();
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const { port } = server.address();
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+/**
+ * n8n's environment for one user folder; `extensions` loads the package the N8N_CUSTOM_EXTENSIONS
+ * way. n8n also opens its task broker's port, even with runners off.
+ */
+export function n8nEnv(userFolder, { extensions, port = 5678, brokerPort = port + 100 } = {}) {
 	const env = {
 		...process.env,
 		N8N_USER_FOLDER: userFolder,
@@ -40,7 +56,7 @@ export function n8nEnv(userFolder, { extensions, port = 5678 } = {}) {
 		N8N_RUNNERS_ENABLED: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_PORT: String(port),
-		N8N_RUNNERS_BROKER_PORT: String(port + 100),
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_ENCRYPTION_KEY: 'hypersender-local-development-key',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
