@@ -15,6 +15,7 @@ import { WorkflowExpression } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runHypersender, runNode } from '../test/helpers/runWorkflow';
+import { benchMessages } from './messages';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -253,7 +254,7 @@ The twice-too-high run learns the real limit from \`X-RateLimit-Limit\` (Laravel
 Without the headers it runs at the configured rate until the first 429, waits out \`Retry-After\` with every request of the
 account paused, and finishes in the next window.
 `;
-	writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report);
+	writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report + (await benchMessages()));
 	console.log(`\nWrote BENCHMARKS.md`);
 	console.log(`expression evaluations per item: ours ${fmt(ours.expressionsPerItem, 1)}, HTTP Request node ${fmt(httpNode.expressionsPerItem, 1)}`);
 	console.log(`ratio to HTTP Request node ${fmt(ours.itemsPerSecond / httpNode.itemsPerSecond)}x (before: ${RATIO_BEFORE_REQUEST_PATH}x), to ceiling ${fmt(ours.itemsPerSecond / ceiling.itemsPerSecond)}x; limited: ${fmt(named.seconds / ideal)}x and ${fmt(tooHigh.seconds / ideal)}x of ideal`);
