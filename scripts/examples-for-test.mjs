@@ -31,6 +31,13 @@ const EXPECTATIONS = {
 		if (paths.join(',') !== 'upsert,upsert,get') return { paths };
 		return undefined;
 	},
+	'crm-contact-welcome-message.json': (run, fake) => {
+		const sent = outputOf(run, 'Welcome Sent or Pending');
+		if (sent.length !== 1 || sent[0].json.status !== 'sent' || !sent[0].json.message_id) return { sent, notDelivered: outputOf(run, 'Not Delivered') };
+		const welcome = fake.messagesTo('12132132130@c.us');
+		if (fake.contact('12132132130')?.name !== 'Maria Doe' || welcome.length !== 1 || welcome[0].body.text !== 'Hi Maria, welcome! Save this number to reach us on WhatsApp.') return { welcome, contacts: [...fake.contacts.values()] };
+		return undefined;
+	},
 };
 
 function runnable(example, nodeType, credential, id) {
