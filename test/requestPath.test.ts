@@ -60,6 +60,12 @@ function everythingIn(error: unknown): string {
 }
 
 describe('1. redirects: the token never goes to another origin', () => {
+	test('a redirect without a Location says so', async () => {
+		fake.answerNextWith(1, { status: 302 });
+		const error = errorOf(await upsertOne());
+		expect(error.message).toBe("Hypersender's address redirected (HTTP 302 without a Location); the node does not follow redirects");
+	});
+
 	test.each([301, 302, 307, 308])('a %i to another host fails the item; that host receives nothing', async (status) => {
 		fake.answerNextWith(1, { status, headers: { Location: `${otherHost.url}/api/whatsapp/v2/${INSTANCE_ID}/contacts/upsert` } });
 		const error = errorOf(await upsertOne());
@@ -86,6 +92,19 @@ describe('2. answers that are not what the API documents are item errors that sa
 		expect(error.description).toContain(`It answered ${shown}`);
 		expect(item.json).not.toHaveProperty('success');
 		expect(fake.requests).toHaveLength(1);
+	});
+
+	test.each(['"false"', '0', 'null'])('success: %s is a failure too', async (value) => {
+		fake.answerNextWith(1, { headers: { 'Content-Type': 'application/json' }, body: `{"message":"No","data":{"success":${value}}}` });
+		const item = await upsertOne();
+		expect(errorOf(item).message).toBe('Hypersender reported a failure: "No" (success: false)');
+	});
+
+	test('a 422 whose messages are huge is quoted short', async () => {
+		fake.answerNextWith(1, { status: 422, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: 'x', errors: { first_name: ['y'.repeat(100_000)] } }) });
+		const error = errorOf(await upsertOne());
+		expect(error.message.length).toBeLessThan(700);
+		expect(error.message).toContain('characters)');
 	});
 
 	test('success: false is a failure that quotes Hypersender, never success: true', async () => {
@@ -120,6 +139,9 @@ describe('3. options from expressions: a clear error for that item, nothing sent
 		['the sync delay negative', { syncAttempts: 2, syncDelaySeconds: '={{ -3 }}' }, `'Delay Between Sync Attempts (Seconds)' in item 0 is -3, not a whole number from 0 to 60`],
 		['Requests per Minute as text', { requestsPerMinute: '={{ "fast" }}' }, `'Requests per Minute' in item 0 is "fast", not a whole number from 0 to 100000`],
 		['Requests per Minute as an object', { requestsPerMinute: '={{ { a: 1 } }}' }, `'Requests per Minute' in item 0 is {"a":1}, not a whole number from 0 to 100000`],
+		['Max Retries as hexadecimal text', { maxRetries: '={{ "0x5" }}' }, `'Max Retries' in item 0 is "0x5", not a whole number from 0 to 10`],
+		['Max Retries in exponent notation', { maxRetries: '={{ "1e1" }}' }, `'Max Retries' in item 0 is "1e1", not a whole number from 0 to 10`],
+		['Verify as a word', { verify: '={{ "yes" }}' }, `'Verify by Reading Back' in item 0 is "yes", not true or false`],
 	])('%s', async (_what, options, message) => {
 		const error = errorOf(await upsertOne(options));
 		expect(error.message).toBe(message);
@@ -132,6 +154,22 @@ describe('3. options from expressions: a clear error for that item, nothing sent
 		const item = await upsertOne({ maxRetries: '={{ "2" }}' });
 		expect(item.error).toBeUndefined();
 		expect(fake.requests).toHaveLength(3);
+	});
+
+	test('Return All and Verify given as the text "true" by an expression are read as true', async () => {
+		for (let i = 0; i < 60; i++) fake.addContact(String(10_000_000_000 + i), `Contact ${i}`);
+		const { output } = await runHypersender({ items: [{}], parameters: { operation: 'getAll', returnAll: '={{ "true" }}' }, credentials: credentialsFor(fake) });
+		expect(output).toHaveLength(60);
+		fake.reset();
+		const item = await upsertOne({ verify: '={{ "true" }}' });
+		expect(item.json.verification).toMatchObject({ found: true, name_matches: true });
+	});
+
+	test('Return All that is neither true nor false fails the item instead of quietly returning 50', async () => {
+		const { output } = await runHypersender({ items: [{}], parameters: { operation: 'getAll', returnAll: '={{ "yes" }}' }, credentials: credentialsFor(fake), continueOnFail: true });
+		expect(output).toHaveLength(1);
+		expect(errorOf(output![0]).message).toBe(`'Return All' in item 0 is "yes", not true or false`);
+		expect(fake.requests).toHaveLength(0);
 	});
 
 	test.each<[string, string]>([
@@ -154,7 +192,7 @@ describe('4. cancel: waiting requests end without being sent', () => {
 		const rows = Array.from({ length: 5 }, (_, i) => ({ phone: `+1213213213${i}`, first: `Row ${i}` }));
 		let cancelExecution = () => {};
 		const run = runHypersender({ items: rows, parameters: upsertParameters(), credentials, continueOnFail: true, onStart: (cancel) => (cancelExecution = cancel) });
-		for (let i = 0; i < 200 && fake.requests.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+		for (let i = 0; i < 3000 && fake.requests.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
 		expect(fake.requests).toHaveLength(1);
 		cancelExecution();
 		await run;
@@ -192,6 +230,38 @@ describe('6. retries', () => {
 		expect(fake.contact('12132132130')?.name).toBe('Maria');
 	});
 
+	test('a dropped connection names Hypersender and the code, not a generic network text', async () => {
+		fake.dropNextConnections(1);
+		const error = errorOf(await upsertOne({ maxRetries: 0 }));
+		expect(error.message).toBe('The connection to Hypersender failed (ECONNRESET)');
+		expect(error.description).toContain("Check the Base URL in the 'Hypersender API' credential");
+	});
+
+	test('a server that sends its headers and then trickles the body is cut off at the time-out', async () => {
+		const trickle = await startServer((socket) => {
+			socket.once('data', () => {
+				socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
+				const timer = setInterval(() => socket.write(' '), 100);
+				const stop = setTimeout(() => socket.destroy(), 30_000);
+				socket.on('close', () => {
+					clearInterval(timer);
+					clearTimeout(stop);
+				});
+			});
+		});
+		try {
+			const { output } = await runHypersender({
+				items: [{ phone: '+12132132130', first: 'Maria' }],
+				parameters: { ...upsertParameters({ maxRetries: 0 }), requestOptions: { timeout: 1000 } },
+				credentials: credentialsFor(fake, { baseUrl: trickle.url }),
+				continueOnFail: true,
+			});
+			expect(errorOf(output![0]).message).toBe('Hypersender did not answer completely within 1 s');
+		} finally {
+			await trickle.stop();
+		}
+	});
+
 	test('an error that was never retried does not say it was', async () => {
 		fake.failNext(1, 500);
 		const error = errorOf(await upsertOne({ maxRetries: 0 }));
@@ -200,13 +270,13 @@ describe('6. retries', () => {
 	});
 });
 
-/** A TCP server that answers every connection with bytes that are not HTTP. */
-async function startGarbageServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+/** A TCP server on 127.0.0.1 whose every connection is handled by `onConnection`; stop() closes them all. */
+async function startServer(onConnection: (socket: Socket) => void): Promise<{ url: string; stop: () => Promise<void> }> {
 	const sockets = new Set<Socket>();
 	const server: Server = createServer((socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
-		socket.on('data', () => socket.end(`NOT-HTTP ${TOKEN}\r\n\r\n`));
+		onConnection(socket);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
@@ -221,7 +291,7 @@ async function startGarbageServer(): Promise<{ url: string; stop: () => Promise<
 
 describe('7. secrets: the token appears in no error', () => {
 	test('not in any error or its cause, whatever failed, even when the server echoes it', async () => {
-		const garbage = await startGarbageServer();
+		const garbage = await startServer((socket) => socket.on('data', () => socket.end(`NOT-HTTP ${TOKEN}\r\n\r\n`)));
 		try {
 			const errors: ItemError[] = [];
 			const collect = async (options: IDataObject, overrides: IDataObject = {}) => errors.push(errorOf(await upsertOne({ maxRetries: 0, ...options }, overrides)));
@@ -253,6 +323,14 @@ describe('7. secrets: the token appears in no error', () => {
 		}
 	});
 
+	test('not when the server echoes it URL-encoded or only its secret part', async () => {
+		const secret = TOKEN.split('|')[1];
+		fake.answerNextWith(1, { status: 500, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: `bad ${encodeURIComponent(TOKEN)} and ${secret}` }) });
+		const error = errorOf(await upsertOne({ maxRetries: 0 }));
+		expect(everythingIn(error)).not.toContain(secret);
+		expect(everythingIn(error)).not.toContain(encodeURIComponent(TOKEN));
+	});
+
 	test('not in the output when a 200 answer echoes the Authorization header', async () => {
 		fake.answerNextWith(1, { status: 200, echoAuthorization: true, headers: { 'Content-Type': 'application/json' } });
 		const item = await upsertOne();
@@ -262,6 +340,8 @@ describe('7. secrets: the token appears in no error', () => {
 
 	test.each<[string, IDataObject, string]>([
 		['the token pasted into the Base URL', { baseUrl: `http://127.0.0.1:9/${TOKEN}` }, "The credential's Base URL contains the API token"],
+		['the token URL-encoded in the Base URL', { baseUrl: `http://127.0.0.1:9/${encodeURIComponent(TOKEN)}` }, "The credential's Base URL contains the API token"],
+		['the secret part of the token in the Base URL, in other letter case', { baseUrl: `http://127.0.0.1:9/${TOKEN.split('|')[1].toLowerCase()}` }, "The credential's Base URL contains the API token"],
 		['user info in the Base URL', { baseUrl: 'http://user:secret@127.0.0.1:9' }, "The credential's Base URL contains a user name or password (before @)"],
 		['a query in the Base URL', { baseUrl: 'http://127.0.0.1:9/?key=1' }, 'has a query (?) or fragment (#)'],
 		['a fragment in the Base URL', { baseUrl: 'http://127.0.0.1:9/#top' }, 'has a query (?) or fragment (#)'],
@@ -302,6 +382,9 @@ describe('9. input values', () => {
 		['a list', '={{ ["Ana"] }}', `'First Name' in item 0 is ["Ana"], not text`],
 		['a boolean', '={{ true }}', `'First Name' in item 0 is true, not text`],
 		['only zero-width characters', '\u200B\u200D\uFEFF', `'First Name' in item 0 is "\u200B\u200D\uFEFF", which shows nothing`],
+		['a Hangul filler and a Braille blank', '\u3164\u2800', `'First Name' in item 0 is "\u3164\u2800", which shows nothing`],
+		['a lone combining mark', '\u0301', `'First Name' in item 0 is "\u0301", which shows nothing`],
+		['not a number', '={{ NaN }}', `'First Name' in item 0 is NaN, not text`],
 	])('a First Name that is %s is rejected naming item, field and value', async (_what, firstName, message) => {
 		const { output } = await runHypersender({
 			items: [{ phone: '+12132132130' }],

@@ -15,7 +15,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ACCEPTED_CHAT_ID_FORMS, InvalidChatIdError, InvalidCountryError, normalizeChatId, resolveCountry } from '../shared/chatId';
-import { readWholeNumberOption } from '../shared/numberOption';
+import { readBooleanOption, readWholeNumberOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { hypersenderRequest } from '../transport';
 import { systemClock } from '../transport/pacer';
@@ -58,14 +58,15 @@ export async function putChatIdIntoRequest(this: IExecuteSingleFunctions, reques
 	return requestOptions;
 }
 
-// Characters that show nothing: white space, zero-width and other format characters, controls.
-const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}]/gu;
+// Characters that show nothing on their own: white space, zero-width and other format
+// characters, controls, combining marks, and the blank letters Hangul and Braille have.
+const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}\p{M}\u115F\u1160\u2800\u3164\uFFA0]/gu;
 
 /** A name field's text, trimmed; anything that is not text (or a number), or shows nothing, is an error. */
 function nameOfItem(ctx: IExecuteSingleFunctions, field: string, label: string, required: boolean): string {
 	const raw = ctx.getNodeParameter(field, '') as unknown;
 	const itemIndex = ctx.getItemIndex();
-	if (raw !== null && raw !== undefined && typeof raw !== 'string' && typeof raw !== 'number') {
+	if (raw !== null && raw !== undefined && typeof raw !== 'string' && !(typeof raw === 'number' && Number.isFinite(raw))) {
 		throw nothingSent(ctx, `'${label}' in item ${itemIndex} is ${quoteValue(raw)}, not text`, `Map a field that holds the name as text, e.g. {{ $json.firstname }}, not an object, list or true/false.`);
 	}
 	const name = String(raw ?? '').trim();
@@ -103,6 +104,7 @@ export async function upsertContact(
 ): Promise<INodeExecutionData[]> {
 	const attempts = readWholeNumberOption(this, SYNC_ATTEMPTS);
 	const delayMs = readWholeNumberOption(this, SYNC_DELAY_SECONDS) * 1000;
+	const verify = readBooleanOption(this, { name: 'options.verify', label: 'Verify by Reading Back', fallback: false });
 	const sent = requestData.options.body as IDataObject;
 	let answer = await hypersenderRequest(this, requestData.options, { data: 'object' });
 	for (let attempt = 2; attempt <= attempts; attempt++) {
@@ -111,7 +113,7 @@ export async function upsertContact(
 	}
 	const output: IDataObject = { success: true, message: answer.body.message ?? null, ...sent };
 	if (attempts > 1) output.sync_attempts = attempts;
-	if (this.getNodeParameter('options.verify', false) === true) {
+	if (verify) {
 		const readBack = await hypersenderRequest(
 			this,
 			{ ...requestData.options, method: 'GET', url: '/contacts/get', qs: { chat_id: sent.chat_id }, body: undefined },
@@ -153,7 +155,7 @@ export async function getManyContacts(
 	this: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', false) === true;
+	const returnAll = readBooleanOption(this, { name: 'returnAll', label: 'Return All', fallback: false });
 	const wanted = returnAll ? MOST_CONTACTS : readWholeNumberOption(this, LIMIT);
 	const contacts: IDataObject[] = [];
 	let previousPage = '';

@@ -15,8 +15,8 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 
-import { readWholeNumberOption } from '../shared/numberOption';
-import type { WholeNumberRule } from '../shared/numberOption';
+import { readWholeNumberOption } from '../shared/options';
+import type { WholeNumberRule } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { hypersenderRequest, unexpectedAnswerError } from '../transport';
 import type { HypersenderRequest } from '../transport';

@@ -7,6 +7,7 @@ export function quoteValue(value: unknown): string {
 	let text: string;
 	if (typeof value === 'string') text = value;
 	else if (value === undefined) return 'nothing';
+	else if (typeof value === 'number') return String(value);
 	else {
 		try {
 			text = JSON.stringify(value) ?? String(value);
@@ -14,7 +15,8 @@ export function quoteValue(value: unknown): string {
 			text = String(value);
 		}
 	}
-	const chars = Array.from(text);
-	const shown = chars.length > LONGEST_QUOTE ? `${chars.slice(0, LONGEST_QUOTE).join('')}… (${chars.length} characters)` : text;
+	// Only the start is split into characters: a 50 MB cell must not cost seconds and memory.
+	const start = Array.from(text.slice(0, LONGEST_QUOTE * 2)).slice(0, LONGEST_QUOTE).join('');
+	const shown = start.length < text.length ? `${start}… (${text.length} characters)` : text;
 	return typeof value === 'string' ? `"${shown}"` : shown;
 }

@@ -47,8 +47,7 @@ export function apiBaseUrlOf(credentials: HypersenderCredentials): string | Cred
 	const token = String(credentials.apiToken ?? '').trim();
 	const instanceId = String(credentials.instanceId ?? '').trim();
 	const fixBaseUrl = `Set 'Base URL' in ${CREDENTIAL_NAME} to https://app.hypersender.com, or to your proxy's plain http(s) address.`;
-	// Real tokens are 40+ characters; a very short one would match by chance.
-	if (token.length >= 8 && baseUrl.includes(token)) {
+	if (secretFormsOf(token).some((form) => baseUrl.toLowerCase().includes(form.toLowerCase()))) {
 		return { message: "The credential's Base URL contains the API token", description: `Put the token into 'API Token' only. ${fixBaseUrl}` };
 	}
 	let url: URL;
@@ -75,15 +74,31 @@ export function apiBaseUrlOf(credentials: HypersenderCredentials): string | Cred
 	return `${url.origin}${url.pathname.replace(/\/+$/, '')}/api/whatsapp/v2/${encodeURIComponent(instanceId)}`;
 }
 
+// Real tokens are 40+ characters; shorter fragments would match by chance.
+const SHORTEST_SECRET = 8;
+
+/**
+ * Every form in which the token may show up: whole, or only its secret part (a Sanctum token is
+ * `<id>|<secret>`), each as typed and URL-encoded.
+ */
+function secretFormsOf(token: string): string[] {
+	const secret = token.includes('|') ? token.slice(token.indexOf('|') + 1) : token;
+	return [...new Set([token, secret].filter((part) => part.length >= SHORTEST_SECRET).flatMap((part) => [part, encodeURIComponent(part)]))];
+}
+
 function redactorFor(token: string): <T>(value: T) => T {
-	if (token === '') return (value) => value;
-	// The token as it appears inside JSON text, so a copy nested anywhere in a body is found.
-	const inJson = JSON.stringify(token).slice(1, -1);
+	// As they appear inside JSON text, so a copy nested anywhere in a body is found; longest first,
+	// so the whole token is replaced before its secret part.
+	const forms = secretFormsOf(token)
+		.map((form) => JSON.stringify(form).slice(1, -1))
+		.sort((a, b) => b.length - a.length);
+	if (forms.length === 0) return (value) => value;
 	return <T>(value: T): T => {
 		if (value === undefined) return value;
-		const text = JSON.stringify(value);
-		if (text === undefined || !text.includes(inJson)) return value;
-		return JSON.parse(text.split(inJson).join('[redacted]')) as T;
+		let text = JSON.stringify(value);
+		if (text === undefined || !forms.some((form) => text!.includes(form))) return value;
+		for (const form of forms) text = text.split(form).join('[redacted]');
+		return JSON.parse(text) as T;
 	};
 }
 

@@ -32,6 +32,10 @@ export class HypersenderApiError extends NodeApiError {
 			httpCode: failure.httpCode,
 			itemIndex,
 		});
+		// NodeApiError swaps in its own generic text for codes it knows (ECONNRESET: "The
+		// connection to the server was closed unexpectedly"); ours names Hypersender and the fix.
+		this.message = failure.message;
+		this.description = failure.description;
 		this.retryable = failure.retryable;
 		this.retryAfterMs = failure.retryAfterMs;
 	}
@@ -117,16 +121,18 @@ export function ruleForStatus(facts: AnswerFacts): StatusRule {
 	return STATUS_RULES[String(facts.statusCode)] ?? STATUS_RULES.other;
 }
 
+// A 422's field messages go into the error message; a server can make them any length.
+const LONGEST_VALIDATION_TEXT = 500;
+
 /** Laravel's 422 shape: `{ errors: { field: ["..."] } }`; the content is free-form, so anything is shown as text. */
 export function describeValidationErrors(body: unknown): string {
 	const errors = isObject(body) ? body.errors : undefined;
-	if (!isObject(errors)) return apiMessageOf(body) ?? 'the API gave no details';
-	return Object.entries(errors)
-		.map(([field, messages]) => {
-			const text = Array.isArray(messages) ? messages.map(String).join(' ') : JSON.stringify(messages);
-			return `${field}: ${text}`;
-		})
-		.join('; ');
+	const text = !isObject(errors)
+		? (apiMessageOf(body) ?? 'the API gave no details')
+		: Object.entries(errors)
+				.map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.map(String).join(' ') : JSON.stringify(messages)}`)
+				.join('; ');
+	return text.length > LONGEST_VALIDATION_TEXT ? `${text.slice(0, LONGEST_VALIDATION_TEXT)}… (${text.length} characters)` : text;
 }
 
 export function apiMessageOf(body: unknown): string | undefined {

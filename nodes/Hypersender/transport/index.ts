@@ -12,8 +12,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { DeclarativeRestApiSettings, IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHttpFullResponse, INode, JsonObject } from 'n8n-workflow';
 
-import { readWholeNumberOption } from '../shared/numberOption';
-import type { WholeNumberRule } from '../shared/numberOption';
+import { readWholeNumberOption } from '../shared/options';
+import type { WholeNumberRule } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { accountFor, CREDENTIAL_TYPE } from './account';
 import type { HypersenderAccount } from './account';
@@ -40,6 +40,8 @@ export const REQUESTS_PER_MINUTE: WholeNumberRule = {
 };
 
 const BASE_BACKOFF_MS = 500;
+// RoutingNode's own default when Request Options > Timeout is not set.
+const DEFAULT_TIMEOUT_MS = 300_000;
 const MAX_BACKOFF_MS = 30_000;
 // How much of a non-JSON answer an error shows: enough to recognise a login page or a proxy's message.
 const ANSWER_PREVIEW_CHARS = 80;
@@ -131,20 +133,23 @@ async function sendOnce(
 	clock: PacerClock,
 ): Promise<HypersenderAnswer | HypersenderApiError> {
 	let response: IN8nHttpFullResponse;
+	const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT_MS;
+	const stopDeadline = new AbortController();
 	try {
-		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { ...options })) as IN8nHttpFullResponse;
+		const request = ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { ...options }) as Promise<IN8nHttpFullResponse>;
+		// n8n's timeout covers the wait for the headers only; a server that trickles its body
+		// would hold the item for ever. The deadline covers the whole answer. (n8n sets the
+		// request's abort signal itself, to the execution's, so the request cannot be given ours.)
+		request.catch(() => undefined);
+		const deadline = clock.sleep(timeoutMs, stopDeadline.signal).then(() => undefined);
+		const first = await Promise.race([request, deadline]);
+		if (first === undefined) return networkFailure(ctx, 'ETIMEDOUT', true, `Hypersender did not answer completely within ${Math.round(timeoutMs / 1000)} s`);
+		response = first;
 	} catch (error) {
 		const { code, retryable } = classifyNetworkFailure(error);
-		return new HypersenderApiError(ctx.getNode(), ctx.getItemIndex(), {
-			message:
-				code === 'ENOTFOUND' || code === 'ECONNREFUSED'
-					? `Could not reach Hypersender (${code})`
-					: `The connection to Hypersender failed (${code})`,
-			description:
-				"Check the Base URL in the 'Hypersender API' credential and this machine's network. Dropped connections and time-outs are retried.",
-			httpCode: code,
-			retryable,
-		});
+		return networkFailure(ctx, code, retryable, code === 'ENOTFOUND' || code === 'ECONNREFUSED' ? `Could not reach Hypersender (${code})` : `The connection to Hypersender failed (${code})`);
+	} finally {
+		stopDeadline.abort();
 	}
 	const headers = (response.headers ?? {}) as Record<string, unknown>;
 	const body = account.redact(response.body as unknown);
@@ -154,6 +159,16 @@ async function sendOnce(
 	// pausing the whole account for it would only make every other item fail later.
 	account.pacer.learnFromAnswer(headers, retryAfterMs !== undefined && retryAfterMs <= LONGEST_PAUSE_MS ? retryAfterMs : undefined);
 	return answerOrError(ctx.getNode(), ctx.getItemIndex(), { statusCode, body, headers, retryAfterMs }, expected);
+}
+
+function networkFailure(ctx: IExecuteSingleFunctions, code: string, retryable: boolean, message: string): HypersenderApiError {
+	return new HypersenderApiError(ctx.getNode(), ctx.getItemIndex(), {
+		message,
+		description:
+			"Check the Base URL in the 'Hypersender API' credential and this machine's network; the time-out is the node's Request Options > Timeout. Dropped connections and time-outs are retried.",
+		httpCode: code,
+		retryable,
+	});
 }
 
 interface Answer {
@@ -184,15 +199,8 @@ function answerOrError(node: INode, itemIndex: number, answer: Answer, expected:
 		});
 
 	if (statusCode >= 300 && statusCode < 400) {
-		const location = String(headers.location ?? '');
-		let target = 'no Location';
-		try {
-			target = new URL(location, 'http://unknown.invalid').origin;
-		} catch {
-			// an unparseable Location is named as such
-		}
 		return fail(
-			`Hypersender's address redirected (HTTP ${statusCode} to ${target}); the node does not follow redirects`,
+			`Hypersender's address redirected (HTTP ${statusCode} ${redirectTarget(headers.location)}); the node does not follow redirects`,
 			"Following it would send the API token to another address. Set 'Base URL' in the 'Hypersender API' credential to the final address of the API (usually https://app.hypersender.com).",
 		);
 	}
@@ -202,9 +210,10 @@ function answerOrError(node: INode, itemIndex: number, answer: Answer, expected:
 		if (expected.contactNotFoundIsResult && isContactNotFound(facts)) return { statusCode, body: body as IDataObject };
 		const rule = ruleForStatus(facts);
 		if (rule.retryable && retryAfterMs !== undefined && retryAfterMs > LONGEST_PAUSE_MS) {
+			const asked = Number.isFinite(retryAfterMs) ? `${Math.round(retryAfterMs / 1000)} s` : 'for ever';
 			return fail(
 				rule.message(facts),
-				`Hypersender asked to wait ${Math.round(retryAfterMs / 1000)} s before trying again, longer than the node waits (${LONGEST_PAUSE_MS / 60_000} min). Run the workflow again later.`,
+				`Hypersender asked to wait ${asked} before trying again, longer than the node waits (${LONGEST_PAUSE_MS / 60_000} min). Run the workflow again later.`,
 			);
 		}
 		return fail(rule.message(facts), rule.description(facts), rule.retryable, retryAfterMs);
@@ -217,7 +226,7 @@ function answerOrError(node: INode, itemIndex: number, answer: Answer, expected:
 		);
 	if (!isObject(body)) return notWhatTheApiDocuments(typeof body === 'string' && body.trim() !== '' ? 'not JSON' : 'no JSON object');
 	const data = body.data;
-	if (body.success === false || (isObject(data) && data.success === false)) {
+	if (saysFailure(body) || (isObject(data) && saysFailure(data))) {
 		return fail(
 			`Hypersender reported a failure${facts.apiMessage ? `: ${quoteValue(facts.apiMessage)}` : ''} (success: false)`,
 			`It answered ${describeAnswer(answer)}. Nothing was changed for this item; check the values it names and run it again.`,
@@ -250,6 +259,24 @@ function mayHaveBeenAccepted(error: HypersenderApiError): HypersenderApiError {
 		`Hypersender may have accepted and queued this request before the failure, so the node did not send it again: a message is never sent twice. ` +
 		`Look in the WhatsApp chat (or the Hypersender dashboard) whether it arrived before you run this item again.`;
 	return error;
+}
+
+/** `success` that is present and not true-ish: `false`, `0`, `"false"`, `null`. */
+function saysFailure(object: Record<string, unknown>): boolean {
+	if (!('success' in object)) return false;
+	const success = object.success;
+	return !(success === true || success === 1 || success === 'true');
+}
+
+/** Where a redirect points, named by its origin only (the rest of a Location may carry anything). */
+function redirectTarget(location: unknown): string {
+	if (location === undefined || location === null || location === '') return 'without a Location';
+	try {
+		const target = new URL(String(location));
+		return `to ${target.origin}`;
+	} catch {
+		return 'to a relative or unreadable Location';
+	}
 }
 
 /** An error after retries says so; one that was never retried does not. */

@@ -207,8 +207,8 @@ export class RequestPacer {
 	 * until X-RateLimit-Reset.
 	 */
 	learnFromAnswer(headers: Record<string, unknown>, retryAfterMs: number | undefined): void {
-		const limit = Math.floor(Number(headerValue(headers, 'x-ratelimit-limit')));
-		if (limit >= LOWEST_ANNOUNCED_LIMIT && limit <= HIGHEST_ANNOUNCED_LIMIT) {
+		const limit = Number(headerValue(headers, 'x-ratelimit-limit'));
+		if (Number.isInteger(limit) && limit >= LOWEST_ANNOUNCED_LIMIT && limit <= HIGHEST_ANNOUNCED_LIMIT) {
 			this.announcedRequestsPerMinute = limit;
 		}
 		const now = this.clock.now();
