@@ -81,6 +81,8 @@ export class HypersenderTrigger implements INodeType {
 				httpMethod: 'POST',
 				// n8n answers as soon as the execution is created: Hypersender never waits for the workflow.
 				responseMode: 'onReceived',
+				// An empty 200: without this, n8n 2.x answers with the text "firstEntryJson".
+				responseData: 'noData',
 				path: 'webhook',
 			},
 		],

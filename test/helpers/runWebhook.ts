@@ -110,22 +110,18 @@ export class WebhookHarness {
 			active: mode === 'webhook',
 		});
 
-		let harness: WebhookHarness | undefined;
-		const server = createServer((req, res) => {
-			if (!harness) {
-				res.writeHead(503).end();
-				return;
-			}
+		const server = createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		const base = `http://127.0.0.1:${port}/${mode === 'webhook' ? 'webhook' : 'webhook-test'}`;
+		const description = harnessWebhookDescription();
+		const harness = new WebhookHarness(server, workflow, workflow.nodes[TRIGGER_NAME], credentials, mode, NodeHelpers.getNodeWebhookUrl(base, workflowId, trigger, description.path));
+		server.on('request', (req: IncomingMessage, res: ServerResponse) => {
 			harness.serve(req, res).catch((error: Error) => {
 				if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
 				res.end(`harness failure: ${error.stack ?? error.message}`);
 			});
 		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const { port } = server.address() as AddressInfo;
-		const base = `http://127.0.0.1:${port}/${mode === 'webhook' ? 'webhook' : 'webhook-test'}`;
-		const description = harnessWebhookDescription();
-		harness = new WebhookHarness(server, workflow, workflow.nodes[TRIGGER_NAME], credentials, mode, NodeHelpers.getNodeWebhookUrl(base, workflowId, trigger, description.path));
 		return harness;
 	}
 
@@ -238,8 +234,12 @@ export class WebhookHarness {
 		const execution = this.execute(executionId, result.workflowData);
 		this.running.push(execution);
 		// 'onReceived': n8n answers once the execution is created; any other mode waits for its end.
-		if (webhookData.webhookDescription.responseMode !== 'onReceived') await execution;
-		sendJson(res, 200, { message: 'Workflow was started' });
+		const { responseMode, responseData = 'firstEntryJson' } = webhookData.webhookDescription;
+		if (responseMode !== 'onReceived') await execution;
+		// As n8n's extractWebhookOnReceivedResponse: 'noData' is an empty answer, another responseData the answer itself.
+		if (responseData === 'noData') res.writeHead(200).end();
+		else if (responseData) res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(String(responseData));
+		else sendJson(res, 200, result.webhookResponse ?? { message: 'Workflow was started' });
 	}
 
 	private async execute(executionId: string, workflowData: INodeExecutionData[][]): Promise<Execution> {
