@@ -23,14 +23,12 @@ function installedVersion(pkg) {
 
 // libphonenumber-js metadata v4 keeps a region as a positional array; these are the positions used.
 const CALLING_CODE = 0;
+const INTERNATIONAL_PREFIX = 1;
 const NATIONAL_NUMBER_PATTERN = 2;
 const POSSIBLE_LENGTHS = 3;
-const FORMATS = 4;
 const NATIONAL_PREFIX = 5;
-const NATIONAL_PREFIX_FORMATTING_RULE = 6;
 const NATIONAL_PREFIX_FOR_PARSING = 7;
 const NATIONAL_PREFIX_TRANSFORM_RULE = 8;
-const NATIONAL_PREFIX_OPTIONAL_WHEN_FORMATTING = 9;
 const TYPES = 11;
 const FIXED_LINE_TYPE = 0;
 const MOBILE_TYPE = 1;
@@ -41,25 +39,20 @@ function mobilePattern(plan) {
 	const mobile = types[MOBILE_TYPE]?.[0];
 	return mobile === '' ? types[FIXED_LINE_TYPE][0] : (mobile ?? '');
 }
-// Positions inside one format of a region.
-const FORMAT_NATIONAL_PREFIX_FORMATTING_RULE = 3;
-const FORMAT_NATIONAL_PREFIX_OPTIONAL = 4;
 
 /**
- * Whether some national numbers of the plan are written without its national (trunk) prefix,
- * as "(213) 555-0123" in the US or "(11) 96123-4567" in Brazil: such a written form could also
- * be read as an international number, which the rules must not guess.
+ * The patterns of the plan's other number types (fixed line, toll-free, premium, ...) as one:
+ * with the mobile pattern it tells a valid number, as libphonenumber's isValid does; the general
+ * pattern alone admits numbers no type has (Brazil's 961234567 without an area code).
  */
-function writesNationalFormWithoutPrefix(plan) {
-	const nationalPrefix = plan[NATIONAL_PREFIX];
-	const formats = plan[FORMATS] || [];
-	if (!nationalPrefix || formats.length === 0 || plan[NATIONAL_PREFIX_OPTIONAL_WHEN_FORMATTING]) return true;
-	return formats.some((format) => {
-		const rule = format[FORMAT_NATIONAL_PREFIX_FORMATTING_RULE] ?? plan[NATIONAL_PREFIX_FORMATTING_RULE];
-		return !rule || !String(rule).includes(nationalPrefix) || Boolean(format[FORMAT_NATIONAL_PREFIX_OPTIONAL]);
-	});
+function otherTypesPattern(plan) {
+	const types = plan[TYPES] || [];
+	const fixedLineIsMobile = types[MOBILE_TYPE]?.[0] === '';
+	return types
+		.filter((type, index) => type?.[0] && index !== MOBILE_TYPE && !(fixedLineIsMobile && index === FIXED_LINE_TYPE))
+		.map((type) => type[0])
+		.join('|');
 }
-
 function planRow(region, plan) {
 	const nationalPrefix = plan[NATIONAL_PREFIX] || '';
 	return [
@@ -70,8 +63,14 @@ function planRow(region, plan) {
 		plan[NATIONAL_PREFIX_TRANSFORM_RULE] || '',
 		plan[POSSIBLE_LENGTHS],
 		plan[NATIONAL_NUMBER_PATTERN],
-		// Only where a national form lacks a prefix to tell it apart from an international one.
-		writesNationalFormWithoutPrefix(plan) ? mobilePattern(plan) : '',
+		// Digits written without + or 00 and without a country are rejected when they are also a
+		// mobile number of some region: a mobile written nationally without its trunk prefix (a
+		// spreadsheet drops the leading 0) is exactly such digits. Fixed-line patterns are left out,
+		// as Germany's and Austria's match nearly every digit string.
+		mobilePattern(plan),
+		otherTypesPattern(plan),
+		// The international (IDD) prefix, only where it is not the common 00.
+		plan[INTERNATIONAL_PREFIX] && plan[INTERNATIONAL_PREFIX] !== '00' ? plan[INTERNATIONAL_PREFIX] : '',
 	];
 }
 
@@ -117,10 +116,11 @@ export function generate() {
 		'',
 		'/**',
 		' * [region, national prefix, national prefix for parsing (a regex), its transform rule,',
-		' * possible national lengths, national number pattern, mobile number pattern where some national numbers are',
-		' * written without the national prefix, else empty]',
+		' * possible national lengths, national number pattern, mobile number pattern (empty: none),',
+		' * the patterns of all other number types as one (empty: none),',
+		' * international dialling prefix pattern where it is not 00 (empty: 00, or none for region 001)]',
 		' */',
-		'export type NumberingPlanRow = [string, string, string, string, number[], string, string];',
+		'export type NumberingPlanRow = [string, string, string, string, number[], string, string, string, string];',
 		'',
 		'/** The numbering plans under each calling code, the main region first; region 001 is non-geographic. */',
 		'export const NUMBERING_PLANS: Record<string, NumberingPlanRow[]> = {',

@@ -207,3 +207,75 @@ describe('resolveCountry', () => {
 		expect(error.fix).toMatch(/ISO country code/);
 	});
 });
+
+// Found by a hostile tester with libphonenumber (max metadata) as the oracle; each was sent as
+// another, or an impossible, number before.
+describe('hostile inputs: rejected rather than sent as another number', () => {
+	test.each<[string, string | undefined, string, string]>([
+		// A mobile written nationally without its trunk prefix, as a spreadsheet drops the leading 0 or 8.
+		['16067655975', undefined, 'could be +1 6067655975 or a national number of Germany (+49 16067655975)', 'Set the Country option'],
+		['299293755', undefined, 'could be +299 293755 or a national number of New Zealand (+64 299293755)', 'Set the Country option'],
+		['29 981 00 78', undefined, 'could be +299 810078 or a national number of', 'Set the Country option'],
+		// Numbers that match no number type of the region: a missing area code or leading 0.
+		['213-2130', 'US', 'is not a valid number under the country calling code +1 (United States of America): no number there starts as +1 2132130', 'the area code or the leading 0 may be missing'],
+		['210-1234', 'JM', 'is not a valid number under the country calling code +1 (Jamaica)', 'the area code or the leading 0 may be missing'],
+		['96123-4567', 'BR', 'is not a valid number under the country calling code +55 (Brazil)', 'the area code or the leading 0 may be missing'],
+		['15 2345 6789', 'AR', 'is not a valid number under the country calling code +54 (Argentina)', 'the area code or the leading 0 may be missing'],
+		['612345678', 'IT', 'is not a valid number under the country calling code +39 (Italy)', 'the area code or the leading 0 may be missing'],
+		['+39 6 1234 5678', undefined, 'no number there starts as +39 612345678', 'the area code or the leading 0 may be missing'],
+		// The lengths named are those of the country read for, not Canada's 7-digit service numbers.
+		['+1 213 213 213', undefined, 'has 9 digits after the country calling code +1 (United States of America), where numbers of United States of America have 10 digits', 'Check that no digit is missing'],
+		// 00 where the country dials abroad otherwise.
+		['0049 151 23456789', 'JP', 'starts with 00, which is not how Japan dials abroad', 'international form with +'],
+		// Hong Kong dials abroad with 00 and with 009: both readings are valid numbers.
+		['00 91 81234 56789', 'HK', 'could be +918123456789 (after the international prefix 00) or +18123456789 (after the international prefix 009)', 'international form with +'],
+		// Without a country 00 is the international prefix, and a 1 after +1 is no national prefix:
+		// 00 1 1 501 ... is also Australia's 0011 followed by +501 (Belize).
+		['0011 501 622 1234', undefined, 'has 11 digits after the country calling code +1', 'Check that no digit is missing'],
+		// A WhatsApp chat ID has the shape of an international number.
+		['123456@c.us', undefined, 'is a chat ID whose 6 digits are no international number', 'exactly as WhatsApp gave it'],
+		['1234567890123456@c.us', undefined, 'is a chat ID whose 16 digits are no international number', 'exactly as WhatsApp gave it'],
+		['9991234567@s.whatsapp.net', undefined, 'is a chat ID whose 10 digits are no international number', 'exactly as WhatsApp gave it'],
+	])('rejects %p (Country %p): %s', (input, country, reason, fix) => {
+		const error = thrownBy(() => normalizeChatId(input, resolveCountry(country))) as InvalidChatIdError;
+		expect(error).toBeInstanceOf(InvalidChatIdError);
+		expect(error.reason).toContain(reason);
+		expect(error.fix).toContain(fix);
+	});
+});
+
+describe('a country’s own international (IDD) prefix', () => {
+	test.each<[string, string, string]>([
+		['009 1 213 213 2130', 'NG', '12132132130'],
+		['0011 501 622 1234', 'AU', '5016221234'],
+		['001 501 622 1234', 'KR', '5016221234'],
+		['002 1 213 213 2130', 'TW', '12132132130'],
+		['001 1 213 213 2130', 'SG', '12132132130'],
+		['010 49 151 23456789', 'JP', '4915123456789'],
+		['810 49 151 23456789', 'RU', '4915123456789'],
+		['011 49 151 23456789', 'US', '4915123456789'],
+		['0049 151 23456789', 'DE', '4915123456789'],
+		// Cape Verde dials abroad with a single 0.
+		['0 49 151 23456789', 'CV', '4915123456789'],
+	])('reads %p with Country %p as +%s', (input, country, digits) => {
+		expect(normalizeChatId(input, resolveCountry(country))).toBe(`${digits}@c.us`);
+	});
+});
+
+describe('forms as WhatsApp and spreadsheets give them', () => {
+	test.each<[string, string | undefined, string]>([
+		// WhatsApp's own IDs keep the digits WhatsApp uses (Mexico's 521..., Argentina's 549...).
+		['5215512345678@s.whatsapp.net', undefined, '5215512345678@c.us'],
+		['5215512345678@c.us', undefined, '5215512345678@c.us'],
+		['5491123456789@c.us', undefined, '5491123456789@c.us'],
+		// Excel's apostrophe that keeps a number as text.
+		["'0151 23456789", 'DE', '4915123456789@c.us'],
+		["'+49 151 23456789", undefined, '4915123456789@c.us'],
+		// Fullwidth and Arabic-Indic digits.
+		['＋４９ １５１ ２３４５６７８９', undefined, '4915123456789@c.us'],
+		['+٤٩ ١٥١ ٢٣٤٥٦٧٨٩', undefined, '4915123456789@c.us'],
+		['۰۹۱۲ ۳۴۵ ۶۷۸۹', 'IR', '989123456789@c.us'],
+	])('reads %p (Country %p) as %p', (input, country, expected) => {
+		expect(normalizeChatId(input, resolveCountry(country))).toBe(expected);
+	});
+});

@@ -59,8 +59,12 @@ interface NumberingPlan {
 	transformRule: string;
 	possibleLengths: number[];
 	pattern: RegExp;
-	/** Mobile numbers, where the plan writes some national numbers without a prefix. */
-	mobileWithoutPrefix?: RegExp;
+	/** The region's mobile numbers (national significant number), where it has any. */
+	mobile?: RegExp;
+	/** The region's other numbers: fixed line, toll-free, premium, ... */
+	otherTypes?: RegExp;
+	/** How the region dials out to another country (its IDD prefix): matches the whole prefix. */
+	internationalPrefix: RegExp;
 }
 
 // libphonenumber's region code for numbers that belong to no country (+800, +882, ...).
@@ -68,12 +72,17 @@ const NON_GEOGRAPHIC = '001';
 
 const plansByCode = new Map<string, NumberingPlan[]>();
 
+function wholeNumberPattern(pattern: string): RegExp | undefined {
+	return pattern ? new RegExp(`^(?:${pattern})$`) : undefined;
+}
+
 /** The numbering plans under a calling code, the main region first; compiled on first use. */
 function plansFor(callingCode: string): NumberingPlan[] {
 	let plans = plansByCode.get(callingCode);
 	if (!plans) {
 		plans = (NUMBERING_PLANS[callingCode] ?? []).map((row: NumberingPlanRow) => {
-			const [region, nationalPrefix, prefixForParsing, transformRule, possibleLengths, pattern, mobilePattern] = row;
+			const [region, nationalPrefix, prefixForParsing, transformRule, possibleLengths, pattern, mobile, otherTypes, idd] =
+				row;
 			return {
 				region,
 				callingCode,
@@ -82,7 +91,9 @@ function plansFor(callingCode: string): NumberingPlan[] {
 				transformRule,
 				possibleLengths,
 				pattern: new RegExp(`^(?:${pattern})$`),
-				mobileWithoutPrefix: mobilePattern ? new RegExp(`^(?:${mobilePattern})$`) : undefined,
+				mobile: wholeNumberPattern(mobile),
+				otherTypes: wholeNumberPattern(otherTypes),
+				internationalPrefix: new RegExp(`^(?:${idd || '00'})$`),
 			};
 		});
 		plansByCode.set(callingCode, plans);
@@ -99,9 +110,13 @@ function callingCodeAtStartOf(digits: string): string | undefined {
 	return undefined;
 }
 
-/** Valid: matches a national number pattern of some region under the calling code. */
+/** Valid: a number of some type (mobile, fixed line, toll-free, ...) of some region under the calling code. */
 function isValidNational(nationalNumber: string, plans: NumberingPlan[]): boolean {
-	return plans.some((plan) => plan.pattern.test(nationalNumber));
+	return plans.some(
+		(plan) =>
+			plan.pattern.test(nationalNumber) &&
+			Boolean(plan.mobile?.test(nationalNumber) || plan.otherTypes?.test(nationalNumber)),
+	);
 }
 
 function hasPossibleLength(nationalNumber: string, plans: NumberingPlan[]): boolean {
@@ -129,29 +144,38 @@ function withoutNationalPrefix(number: string, plan: NumberingPlan): string {
 	return national;
 }
 
-function describeCode(callingCode: string): string {
-	const main = plansFor(callingCode)[0];
-	const name = COUNTRY_NAMES[main.region]?.[0];
-	return name ? `+${callingCode} (${name})` : `+${callingCode}`;
+/** The calling code with the region the number is read for: the row's country, else the code's main one. */
+function describeCode(plan: NumberingPlan): string {
+	return plan.region === NON_GEOGRAPHIC ? `+${plan.callingCode}` : `+${plan.callingCode} (${regionName(plan.region)})`;
 }
 
-function lengthsText(plans: NumberingPlan[]): string {
-	const lengths = [...new Set(plans.flatMap((plan) => plan.possibleLengths))].sort((a, b) => a - b);
+/** The lengths of the region's own numbers: other regions under the code (Canada's 7-digit service numbers) would confuse. */
+function lengthsText(plan: NumberingPlan): string {
+	const lengths = plan.possibleLengths;
 	return lengths.length > 1 ? `${lengths.slice(0, -1).join(', ')} or ${lengths[lengths.length - 1]}` : `${lengths[0]}`;
 }
 
+function regionName(region: string): string {
+	return COUNTRY_NAMES[region]?.[0] ?? region;
+}
+
+function numbersOf(plan: NumberingPlan): string {
+	return plan.region === NON_GEOGRAPHIC ? 'numbers' : `numbers of ${regionName(plan.region)}`;
+}
+
 /**
- * Accepts a national number under a calling code when it has a possible length, and is not
- * still led by the national prefix that could not be removed (a leading trunk 0 is never part of
- * an international number).
+ * Accepts a national number under a calling code when it has a possible length, is not still led
+ * by the national prefix that could not be removed (a leading trunk 0 is never part of an
+ * international number), and is a valid number of a region under the code: a number that cannot
+ * exist is missing a digit or an area code, and sending it would at best fail, at worst reach someone.
  */
 function checkedNational(nationalNumber: string, callingCode: string, plan: NumberingPlan, shown: string): string {
 	const plans = plansFor(callingCode);
 	if (!hasPossibleLength(nationalNumber, plans)) {
 		throw new InvalidChatIdError(
 			shown,
-			`has ${nationalNumber.length} digits after the country calling code ${describeCode(callingCode)}, ` +
-				`where numbers have ${lengthsText(plans)}`,
+			`has ${nationalNumber.length} digits after the country calling code ${describeCode(plan)}, ` +
+				`where ${numbersOf(plan)} have ${lengthsText(plan)} digits`,
 			'Check that no digit is missing or extra, and that the country is right.',
 		);
 	}
@@ -159,9 +183,17 @@ function checkedNational(nationalNumber: string, callingCode: string, plan: Numb
 	if (ledByPrefix && !isValidNational(nationalNumber, plans)) {
 		throw new InvalidChatIdError(
 			shown,
-			`has ${nationalNumber[0]} right after the country calling code ${describeCode(callingCode)}, ` +
+			`has ${nationalNumber[0]} right after the country calling code ${describeCode(plan)}, ` +
 				'where no number starts so (a national prefix cannot stay in an international number)',
 			'Check the digits: remove a national prefix written after the calling code, or add a missing digit.',
+		);
+	}
+	if (!isValidNational(nationalNumber, plans)) {
+		throw new InvalidChatIdError(
+			shown,
+			`is not a valid number under the country calling code ${describeCode(plan)}: ` +
+				`no number there starts as +${callingCode} ${nationalNumber} or has its length`,
+			'Check the number; e.g. the area code or the leading 0 may be missing.',
 		);
 	}
 	return nationalNumber;
@@ -186,15 +218,23 @@ function readInternational(digits: string, prefix: string, shown: string): strin
 		);
 	}
 	const main = plansFor(callingCode)[0];
-	// "+49 (0) 151 ..." and "+49 0151 ...": the national prefix written after the calling code.
-	const national = withoutNationalPrefix(digits.slice(callingCode.length), main);
+	// "+49 (0) 151 ..." and "+49 0151 ...": the national prefix written after the calling code. After
+	// a dialled prefix (00, 0011, 810) only a 0 is removed: 00 1 1 501 ... is also Australia's 0011
+	// then +501 (Belize), 00 7 8 ... is 007 then +78..., so reading the 1 or 8 as a prefix would guess.
+	const rest = digits.slice(callingCode.length);
+	const national = prefix === '+' || main.nationalPrefix === '0' ? withoutNationalPrefix(rest, main) : rest;
 	return callingCode + checkedNational(national, callingCode, main, shown);
 }
 
-/** Digits without + or 00, read as a number of the row's country, or as international where only that fits. */
-function readWithCountry(digits: string, country: Country, shown: string): string {
+function planOf(country: Country): NumberingPlan {
 	const plans = plansFor(country.callingCode);
-	const plan = plans.find((candidate) => candidate.region === country.region) ?? plans[0];
+	return plans.find((candidate) => candidate.region === country.region) ?? plans[0];
+}
+
+/** Digits without +, read as a number of the row's country, or with its calling code where only that fits. */
+function readNationalOf(digits: string, country: Country, shown: string): string {
+	const plans = plansFor(country.callingCode);
+	const plan = planOf(country);
 	const national = withoutNationalPrefix(digits, plan);
 	const international = digits.startsWith(country.callingCode)
 		? withoutNationalPrefix(digits.slice(country.callingCode.length), plan)
@@ -206,7 +246,7 @@ function readWithCountry(digits: string, country: Country, shown: string): strin
 		isValidNational(reading, plans) ? 2 : hasPossibleLength(reading, plans) ? 1 : 0;
 	const nationalGrade = grade(national);
 	const internationalGrade = grade(international);
-	if (nationalGrade === internationalGrade && nationalGrade > 0) {
+	if (nationalGrade === 2 && internationalGrade === 2) {
 		throw new InvalidChatIdError(
 			shown,
 			`could be a number of ${country.name} with or without its calling code ${country.callingCode} in front ` +
@@ -219,6 +259,55 @@ function readWithCountry(digits: string, country: Country, shown: string): strin
 	return country.callingCode + checkedNational(chosen, country.callingCode, plan, shown);
 }
 
+// Longer than any international (IDD) prefix in the metadata (Australia's 14880011 is 8 digits).
+const LONGEST_IDD = 8;
+
+/**
+ * Digits without + with the row's country: led by the country's own international (IDD) prefix
+ * (0011 in Australia, 010 in Japan, 810 in Russia, 00 in most), an international number follows it;
+ * else a number of the country. Every way the digits can be read is tried, and more than one
+ * valid reading is rejected rather than guessed.
+ */
+function readWithCountry(digits: string, country: Country, shown: string): string {
+	const plan = planOf(country);
+	const readings = new Map<string, string>();
+	let iddError: unknown;
+	for (let length = 1; length <= Math.min(LONGEST_IDD, digits.length - 1); length++) {
+		const idd = digits.slice(0, length);
+		if (!plan.internationalPrefix.test(idd)) continue;
+		try {
+			readings.set(readInternational(digits.slice(length), idd, shown), `after the international prefix ${idd}`);
+		} catch (error) {
+			iddError ??= error;
+		}
+	}
+	let nationalError: unknown;
+	try {
+		const national = readNationalOf(digits, country, shown);
+		if (!readings.has(national)) readings.set(national, `as a number of ${country.name}`);
+	} catch (error) {
+		nationalError = error;
+	}
+	if (readings.size > 1) {
+		throw new InvalidChatIdError(
+			shown,
+			`could be ${[...readings].map(([reading, how]) => `+${reading} (${how})`).join(' or ')}`,
+			'Write it in international form with + and the country calling code (e.g. +49 151 23456789).',
+		);
+	}
+	const [only] = readings.keys();
+	if (only !== undefined) return only;
+	if (iddError) throw iddError;
+	if (digits.startsWith('00')) {
+		throw new InvalidChatIdError(
+			shown,
+			`starts with 00, which is not how ${country.name} dials abroad, and is no valid number of ${country.name} either`,
+			'Write it in international form with + and the country calling code (e.g. +49 151 23456789).',
+		);
+	}
+	throw nationalError;
+}
+
 /**
  * A region whose national form, as that region writes it, the digits could be: read so, they
  * stand for another number than read as international.
@@ -227,14 +316,15 @@ function differentNationalReading(digits: string): { plan: NumberingPlan; nation
 	for (const code of Object.keys(NUMBERING_PLANS)) {
 		for (const plan of plansFor(code)) {
 			if (plan.region === NON_GEOGRAPHIC) continue;
-			// Written with its national prefix: any valid number. Written without one: a mobile
-			// number, since WhatsApp numbers are; every valid number would reject nearly all
-			// international numbers, as some plans (Italy's, Germany's) allow most digit strings.
+			// Written with its national prefix: any valid number. Written without one (as a
+			// spreadsheet stores 0160 67655975): a mobile number, since WhatsApp numbers are; every
+			// valid number would reject nearly all international numbers, as some plans (Germany's,
+			// Austria's) allow most digit strings.
 			const stripped = withoutNationalPrefix(digits, plan);
 			if (stripped !== digits && code + stripped !== digits && plan.pattern.test(stripped)) {
 				return { plan, nationalNumber: stripped };
 			}
-			if (code + digits !== digits && plan.mobileWithoutPrefix?.test(digits)) return { plan, nationalNumber: digits };
+			if (plan.mobile?.test(digits)) return { plan, nationalNumber: digits };
 		}
 	}
 	return undefined;
@@ -260,10 +350,9 @@ function readWithoutCountry(digits: string, shown: string): string {
 	}
 	const other = differentNationalReading(digits);
 	if (other) {
-		const name = COUNTRY_NAMES[other.plan.region]?.[0] ?? other.plan.region;
 		throw new InvalidChatIdError(
 			shown,
-			`could be +${callingCode} ${national} or a national number of ${name} ` +
+			`could be +${callingCode} ${national} or a national number of ${regionName(other.plan.region)} ` +
 				`(+${other.plan.callingCode} ${other.nationalNumber}); no + in front, and no Country is set for it`,
 			SET_COUNTRY_OR_PLUS,
 		);
@@ -287,8 +376,23 @@ function withBracketedZeroRead(text: string): string {
 // Separators people type between digit groups; anything else is not a phone number.
 const PHONE_FORMATTING = /[\s\-‐‑‒–—.()[\]/]/g;
 
+// Digits typed on Arabic or East Asian keyboards (٠١٢, ۰۱۲, ０１２) and the fullwidth plus: one
+// meaning each, so they are read as ASCII rather than rejected.
+const OTHER_DIGITS = /[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19\uff0b]/g;
+
+function withAsciiDigits(text: string): string {
+	return text.replace(OTHER_DIGITS, (char) => {
+		const code = char.charCodeAt(0);
+		if (code === 0xff0b) return '+';
+		const zero = code >= 0xff10 ? 0xff10 : code >= 0x06f0 ? 0x06f0 : 0x0660;
+		return String(code - zero);
+	});
+}
+
 /** The international digits (calling code first, no +) of a written phone number; `shown` is the value as errors quote it. */
-export function internationalDigits(text: string, country: Country | undefined, shown: string): string {
+export function internationalDigits(written: string, country: Country | undefined, shown: string): string {
+	// Excel keeps a number as text behind a leading apostrophe ('0151 23456789), which exports keep.
+	const text = withAsciiDigits(written).replace(/^\s*'/, '');
 	if (/\p{L}/u.test(text)) {
 		throw new InvalidChatIdError(
 			shown,
@@ -305,11 +409,17 @@ export function internationalDigits(text: string, country: Country | undefined, 
 		);
 	}
 	if (compact.startsWith('+')) return readInternational(compact.slice(1), '+', shown);
+	// With a country, 00 is read as that country dials abroad (readWithCountry); without, as most do.
+	if (country) return readWithCountry(compact, country, shown);
 	if (compact.startsWith('00')) return readInternational(compact.slice(2), '00', shown);
-	return country ? readWithCountry(compact, country, shown) : readWithoutCountry(compact, shown);
+	return readWithoutCountry(compact, shown);
 }
 
-/** The digits of a chat ID (`<digits>@c.us`), which are international by definition. */
+/**
+ * The digits of a chat ID (`<digits>@c.us`): WhatsApp's own ID of an account, international by
+ * definition but not always the number as the numbering plan writes it (Mexico's 521..., Argentina's
+ * 549...), so it is taken as given, checked only for the shape of an international number.
+ */
 export function chatIdDigits(text: string, shown: string): string {
 	const compact = text.replace(PHONE_FORMATTING, '');
 	if (!/^\+?\d+$/.test(compact)) {
@@ -327,7 +437,14 @@ export function chatIdDigits(text: string, shown: string): string {
 			'Give the number in international digits (4915123456789@c.us), or the phone number alone with the Country option set.',
 		);
 	}
-	return readInternational(digits, '+', shown);
+	if (digits.length < 7 || digits.length > 15 || !callingCodeAtStartOf(digits)) {
+		throw new InvalidChatIdError(
+			shown,
+			`is a chat ID whose ${digits.length} digits are no international number (7 to 15 digits, a country calling code first)`,
+			'Use the chat ID exactly as WhatsApp gave it, e.g. 4915123456789@c.us, or the phone number alone.',
+		);
+	}
+	return digits;
 }
 
 // Names as CRMs export them: case, accents, punctuation and a leading "the" do not matter.
