@@ -39,6 +39,8 @@ export const ACCEPTED_CHAT_ID_FORMS: Array<[string, string]> = [
 	['4915123456789', '4915123456789@c.us'],
 	['12132132130@c.us', '12132132130@c.us'],
 	['12132132130@s.whatsapp.net', '12132132130@c.us'],
+	// WhatsApp's own ID of a Mexican account keeps the 1 after 52 that phone numbers lost in 2019.
+	['5215512345678@s.whatsapp.net', '5215512345678@c.us'],
 	['1234567890@lid', '1234567890@lid'],
 	['1234567890@LID', '1234567890@lid'],
 ];
