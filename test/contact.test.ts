@@ -1,6 +1,8 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { ACCEPTED_CHAT_ID_FORMS, credentialsFor, TOKEN, useFakeHypersender } from './fixtures';
+import { maxRetriesOption, requestsPerMinuteOption } from '../nodes/Hypersender/descriptions/ContactDescription';
+import { MAX_RETRIES, REQUESTS_PER_MINUTE } from '../nodes/Hypersender/transport';
 import { runHypersender } from './helpers/runWorkflow';
 
 const fake = useFakeHypersender();
@@ -202,6 +204,11 @@ describe('Contact > Upsert', () => {
 			},
 		});
 	});
+});
+
+test('the options show the defaults the transport uses (n8n lint wants them as literals)', () => {
+	expect(maxRetriesOption.default).toBe(MAX_RETRIES.fallback);
+	expect(requestsPerMinuteOption.default).toBe(REQUESTS_PER_MINUTE.fallback);
 });
 
 describe('Contact > Get', () => {

@@ -366,7 +366,7 @@ describe('Bad input fails the item before any request, naming item, field, value
 		['a bad recipient', sendText({}, { chatId: 'call me' }), `Invalid 'Chat ID or Phone' in item 0: "call me" contains letters`, 'or a group ID such as 120363040000000000@g.us'],
 		['an unknown Country', sendText({ defaultCountryCode: 'Atlantis' }, { chatId: '0151 23456789' }), `Invalid 'Country' in item 0: Country "Atlantis" is not a country code or name this node knows`, 'Nothing was sent'],
 		['a malformed Reply To', sendText({ replyTo: '3EB08F6AD2A432386EFA0E' }), `Invalid 'Reply To' in item 0: "3EB08F6AD2A432386EFA0E" is not a WhatsApp message ID`, 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E'],
-		['Wait for Result that is not true/false', sendText({ waitForResult: '={{ "maybe" }}' }), `Invalid 'Wait for Result' in item 0: "maybe" is not true or false`, "Switch 'Wait for Result'"],
+		['Wait for Result that is not true/false', sendText({ waitForResult: '={{ "maybe" }}' }), `'Wait for Result' in item 0 is "maybe", not true or false`, "Set 'Wait for Result' to true or false"],
 		['a negative Max Wait', sendText({ maxWaitSeconds: -1 }), `'Max Wait (Seconds)' in item 0 is -1, not a whole number from 0 to 3600`, 'Nothing was sent'],
 		['a media URL that is not http(s)', { operation: 'sendMedia', chatId: '12132132130', source: 'url', mediaUrl: 'ftp://example.com/a.jpg' }, `Invalid 'Media URL' in item 0: "ftp://example.com/a.jpg" is not an http(s) URL`, 'public http:// or https://'],
 		['a media URL that is a path', { operation: 'sendMedia', chatId: '12132132130', source: 'url', mediaUrl: '/tmp/a.jpg' }, `Invalid 'Media URL' in item 0: "/tmp/a.jpg" is not an http(s) URL`, "'Binary File'"],

@@ -14,7 +14,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { ACCEPTED_CHAT_ID_FORMS, InvalidChatIdError, InvalidCountryError, normalizeChatId, resolveCountry } from '../shared/chatId';
+import { chatIdOfItem, itemInputError, showsNothing } from '../shared/itemInput';
 import { readBooleanOption, readWholeNumberOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { hypersenderRequest } from '../transport';
@@ -29,50 +29,25 @@ const PAGE_SIZE = 1000;
 // error rather than let a server that never sends a short page exhaust n8n's memory.
 const MOST_CONTACTS = 100_000;
 
-function nothingSent(ctx: IExecuteSingleFunctions, message: string, fix: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), message, { itemIndex: ctx.getItemIndex(), description: `Nothing was sent for this item. ${fix}` });
-}
-
-/** The item's Chat ID or Phone, read with the row's Country, or an error that names the item, the field, the value and the fix. */
-function chatIdOfItem(ctx: IExecuteSingleFunctions): string {
-	const itemIndex = ctx.getItemIndex();
-	try {
-		const country = resolveCountry(ctx.getNodeParameter('options.defaultCountryCode', '') as unknown);
-		return normalizeChatId(ctx.getNodeParameter('chatId', '') as unknown, country);
-	} catch (error) {
-		if (error instanceof InvalidCountryError) {
-			throw nothingSent(ctx, `Invalid 'Country' in item ${itemIndex}: ${error.message}`, error.fix);
-		}
-		if (error instanceof InvalidChatIdError) {
-			throw nothingSent(ctx, `Invalid 'Chat ID or Phone' in item ${itemIndex}: ${error.message}`, `${error.fix} Accepted: ${ACCEPTED_CHAT_ID_FORMS}.`);
-		}
-		throw error;
-	}
-}
-
 /** preSend: puts the normalized chat ID into the body (upsert) or the query (reads). */
 export async function putChatIdIntoRequest(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	const chatId = chatIdOfItem(this);
+	const chatId = chatIdOfItem(this, 'chatId', 'Chat ID or Phone');
 	if (requestOptions.method === 'POST') requestOptions.body = { ...(requestOptions.body as IDataObject), chat_id: chatId };
 	else requestOptions.qs = { ...requestOptions.qs, chat_id: chatId };
 	return requestOptions;
 }
-
-// Characters that show nothing on their own: white space, zero-width and other format
-// characters, controls, combining marks, and the blank letters Hangul and Braille have.
-const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}\p{M}\u115F\u1160\u2800\u3164\uFFA0]/gu;
 
 /** A name field's text, trimmed; anything that is not text (or a number), or shows nothing, is an error. */
 function nameOfItem(ctx: IExecuteSingleFunctions, field: string, label: string, required: boolean): string {
 	const raw = ctx.getNodeParameter(field, '') as unknown;
 	const itemIndex = ctx.getItemIndex();
 	if (raw !== null && raw !== undefined && typeof raw !== 'string' && !(typeof raw === 'number' && Number.isFinite(raw))) {
-		throw nothingSent(ctx, `'${label}' in item ${itemIndex} is ${quoteValue(raw)}, not text`, `Map a field that holds the name as text, e.g. {{ $json.firstname }}, not an object, list or true/false.`);
+		throw itemInputError(ctx, `'${label}' in item ${itemIndex} is ${quoteValue(raw)}, not text`, `Map a field that holds the name as text, e.g. {{ $json.firstname }}, not an object, list or true/false.`);
 	}
 	const name = String(raw ?? '').trim();
-	if (name.replace(INVISIBLE, '') !== '') return name;
+	if (!showsNothing(name)) return name;
 	if (!required && name === '') return '';
-	throw nothingSent(
+	throw itemInputError(
 		ctx,
 		name === '' ? `'${label}' is empty in item ${itemIndex}` : `'${label}' in item ${itemIndex} is ${quoteValue(raw)}, which shows nothing`,
 		required
@@ -138,7 +113,7 @@ export async function getContact(
 ): Promise<INodeExecutionData[]> {
 	const ifNotFound = this.getNodeParameter('options.ifNotFound', 'error') as unknown;
 	if (ifNotFound !== 'error' && ifNotFound !== 'outputItem') {
-		throw nothingSent(this, `'If Not Found' in item ${this.getItemIndex()} is ${quoteValue(ifNotFound)}`, "Set it to 'error' (Fail the Item) or 'outputItem' (Output an Item).");
+		throw itemInputError(this, `'If Not Found' in item ${this.getItemIndex()} is ${quoteValue(ifNotFound)}`, "Set it to 'error' (Fail the Item) or 'outputItem' (Output an Item).");
 	}
 	const chatId = requestData.options.qs?.chat_id;
 	const answer = await hypersenderRequest(this, requestData.options, { data: 'object', contactNotFoundIsResult: ifNotFound === 'outputItem' });

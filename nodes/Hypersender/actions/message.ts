@@ -5,7 +5,6 @@
  * waiting for it when Wait for Result is on (queuedRequest.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { NodeOperationError } from 'n8n-workflow';
 import type {
 	DeclarativeRestApiSettings,
 	IDataObject,
@@ -15,8 +14,8 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { ACCEPTED_CHAT_ID_FORMS, InvalidChatIdError, InvalidCountryError, normalizeChatId, resolveCountry } from '../shared/chatId';
-import type { Country } from '../shared/chatId';
+import { chatIdOfItem, invalidItemValue, showsNothing } from '../shared/itemInput';
+import { readBooleanOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { hypersenderRequest, unexpectedAnswerError } from '../transport';
 import type { HypersenderRequest } from '../transport';
@@ -32,78 +31,35 @@ const SENDS = new Set(['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sen
 const MESSAGE_ID = /^(true|false)_(\d+(-\d+)?@(c\.us|g\.us|lid))_[0-9A-Za-z]{6,}(_\d+@(c\.us|lid))?$/;
 const MESSAGE_ID_EXAMPLE = 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E';
 
-// Characters that show nothing: white space, zero-width and other format characters, controls.
-const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}]/gu;
 // One grapheme is an emoji when it holds a pictograph, is a flag (two regional indicators) or a keycap.
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3/u;
 
 const MEDIA_ENDPOINTS: Record<string, string> = { image: '/send-image', video: '/send-video', voice: '/send-voice', document: '/send-file' };
 
-function badInput(ctx: IExecuteSingleFunctions, label: string, value: unknown, reason: string, fix: string): NodeOperationError {
-	const itemIndex = ctx.getItemIndex();
-	return new NodeOperationError(ctx.getNode(), `Invalid '${label}' in item ${itemIndex}: ${quoteValue(value)} ${reason}`, {
-		itemIndex,
-		description: `Nothing was sent for this item. ${fix}`,
-	});
-}
-
-function countryOf(ctx: IExecuteSingleFunctions): Country | undefined {
-	try {
-		return resolveCountry(ctx.getNodeParameter('options.defaultCountryCode', '') as unknown);
-	} catch (error) {
-		const itemIndex = ctx.getItemIndex();
-		throw error instanceof InvalidCountryError
-			? new NodeOperationError(ctx.getNode(), `Invalid 'Country' in item ${itemIndex}: ${error.message}`, { itemIndex, description: `Nothing was sent for this item. ${error.fix}` })
-			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-	}
-}
-
-/** A chat ID for the request: `<digits>@c.us`, `<digits>@lid`, or a group's `<id>@g.us` where groups may be named. */
-function chatIdOf(ctx: IExecuteSingleFunctions, name: string, label: string, allowGroups: boolean): string {
-	try {
-		return normalizeChatId(ctx.getNodeParameter(name, '') as unknown, countryOf(ctx), { allowGroups });
-	} catch (error) {
-		const itemIndex = ctx.getItemIndex();
-		throw error instanceof InvalidChatIdError
-			? new NodeOperationError(ctx.getNode(), `Invalid '${label}' in item ${itemIndex}: ${error.message}`, {
-					itemIndex,
-					description: `Nothing was sent for this item. ${error.fix} Accepted: ${ACCEPTED_CHAT_ID_FORMS}${allowGroups ? ', or a group ID such as 120363040000000000@g.us' : ''}.`,
-				})
-			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-	}
-}
-
 /** A text field as typed (never trimmed: it is what the recipient reads); empty is undefined unless required. */
 function textOf(ctx: IExecuteSingleFunctions, name: string, label: string, required: boolean): string | undefined {
 	const raw = ctx.getNodeParameter(name, '') as unknown;
 	if (raw !== null && raw !== undefined && typeof raw !== 'string' && typeof raw !== 'number') {
-		throw badInput(ctx, label, raw, 'is not text', `Map a field that holds text, e.g. {{ $json.${name} }}, not a list, an object or true/false.`);
+		throw invalidItemValue(ctx, label, raw, 'is not text', `Map a field that holds text, e.g. {{ $json.${name} }}, not a list, an object or true/false.`);
 	}
 	const text = String(raw ?? '');
-	if (text.replace(INVISIBLE, '') !== '') return text;
+	if (!showsNothing(text)) return text;
 	if (!required) return undefined;
-	throw badInput(ctx, label, raw ?? '', text === '' ? 'is empty' : 'shows nothing (only spaces or invisible characters)', `Set '${label}', or filter out items without one before this node.`);
-}
-
-function booleanOf(ctx: IExecuteSingleFunctions, name: string, label: string, fallback: boolean): boolean {
-	const raw = ctx.getNodeParameter(name, fallback) as unknown;
-	if (typeof raw === 'boolean') return raw;
-	if (raw === 'true' || raw === 'false') return raw === 'true';
-	throw badInput(ctx, label, raw, 'is not true or false', `Switch '${label}' on or off, or map a field that is true or false.`);
+	throw invalidItemValue(ctx, label, raw ?? '', text === '' ? 'is empty' : 'shows nothing (only spaces or invisible characters)', `Set '${label}', or filter out items without one before this node.`);
 }
 
 function coordinateOf(ctx: IExecuteSingleFunctions, name: string, label: string, limit: number): number {
 	const raw = ctx.getNodeParameter(name, '') as unknown;
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : raw;
 	if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit) return value;
-	throw badInput(ctx, label, raw, `is not a number from -${limit} to ${limit}`, `Set '${label}' in decimal degrees, e.g. ${name === 'latitude' ? '52.5200' : '13.4050'}.`);
+	throw invalidItemValue(ctx, label, raw, `is not a number from -${limit} to ${limit}`, `Set '${label}' in decimal degrees, e.g. ${name === 'latitude' ? '52.5200' : '13.4050'}.`);
 }
 
 function messageIdOf(ctx: IExecuteSingleFunctions, name: string, label: string): string {
 	const raw = ctx.getNodeParameter(name, '') as unknown;
 	const id = typeof raw === 'string' ? raw.trim() : raw;
 	if (typeof id === 'string' && MESSAGE_ID.test(id)) return id;
-	throw badInput(
+	throw invalidItemValue(
 		ctx,
 		label,
 		raw,
@@ -114,7 +70,7 @@ function messageIdOf(ctx: IExecuteSingleFunctions, name: string, label: string):
 
 /** The body fields every send may carry: the recipient and, where set, the message it replies to. */
 function sendBase(ctx: IExecuteSingleFunctions): IDataObject {
-	const chatId = chatIdOf(ctx, 'chatId', 'Chat ID or Phone', true);
+	const chatId = chatIdOfItem(ctx, 'chatId', 'Chat ID or Phone', { allowGroups: true });
 	const replyTo = textOf(ctx, 'options.replyTo', 'Reply To', false) === undefined ? undefined : messageIdOf(ctx, 'options.replyTo', 'Reply To');
 	return { chatId, ...(replyTo ? { reply_to: replyTo } : {}) };
 }
@@ -133,8 +89,8 @@ function withJsonBody(requestOptions: IHttpRequestOptions, url: string, body: ID
 const putSendText: PreSend = async function (requestOptions) {
 	const base = sendBase(this);
 	const text = textOf(this, 'text', 'Text', true);
-	const linkPreview = booleanOf(this, 'options.linkPreview', 'Link Preview', true);
-	const humanLike = booleanOf(this, 'humanLike', 'Human-like Sending', true);
+	const linkPreview = readBooleanOption(this, { name: 'options.linkPreview', label: 'Link Preview', fallback: true });
+	const humanLike = readBooleanOption(this, { name: 'humanLike', label: 'Human-like Sending', fallback: true });
 	return withJsonBody(requestOptions, humanLike ? '/send-text-safe' : '/send-text', { ...base, text, link_preview: linkPreview });
 };
 
@@ -148,7 +104,7 @@ function mediaUrlOf(ctx: IExecuteSingleFunctions): string {
 		// not a URL: reported below
 	}
 	if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !/\s/.test(text)) return text;
-	throw badInput(
+	throw invalidItemValue(
 		ctx,
 		'Media URL',
 		raw,
@@ -171,7 +127,7 @@ async function binaryFileOf(ctx: IExecuteSingleFunctions, fileName: string | und
 		binary = ctx.helpers.assertBinaryData(property.trim());
 	} catch {
 		const names = Object.keys(ctx.getInputData().binary ?? {});
-		throw badInput(
+		throw invalidItemValue(
 			ctx,
 			'Input Binary Field',
 			property,
@@ -182,7 +138,7 @@ async function binaryFileOf(ctx: IExecuteSingleFunctions, fileName: string | und
 		);
 	}
 	const bytes = await ctx.helpers.getBinaryDataBuffer(property.trim());
-	if (bytes.length === 0) throw badInput(ctx, 'Input Binary Field', property, 'holds an empty file (0 bytes)', 'Check the node that produced the file.');
+	if (bytes.length === 0) throw invalidItemValue(ctx, 'Input Binary Field', property, 'holds an empty file (0 bytes)', 'Check the node that produced the file.');
 	const extension = binary.fileExtension ? `.${binary.fileExtension}` : '';
 	return {
 		fileName: fileName ?? binary.fileName ?? `file${extension}`,
@@ -214,13 +170,13 @@ const putSendMedia: PreSend = async function (requestOptions) {
 	const base = sendBase(this);
 	const mediaType = this.getNodeParameter('mediaType', 'image') as string;
 	const url = MEDIA_ENDPOINTS[mediaType];
-	if (!url) throw badInput(this, 'Media Type', mediaType, 'is not a media type', 'Choose Image, Video, Voice Note or Document.');
+	if (!url) throw invalidItemValue(this, 'Media Type', mediaType, 'is not a media type', 'Choose Image, Video, Voice Note or Document.');
 	const fromBinary = this.getNodeParameter('source', 'url') === 'binary';
 	const caption = mediaType === 'voice' ? undefined : textOf(this, 'caption', 'Caption', false);
 	const fileName = textOf(this, 'options.fileName', 'File Name', false)?.trim();
 	const mimeType = textOf(this, 'options.mimeType', 'MIME Type', false)?.trim();
 	const fields: IDataObject = { ...base, caption };
-	if (mediaType === 'video') fields.asNote = booleanOf(this, 'asNote', 'Send as Video Note', false);
+	if (mediaType === 'video') fields.asNote = readBooleanOption(this, { name: 'asNote', label: 'Send as Video Note', fallback: false });
 	if (!fromBinary) {
 		if (mediaType === 'image' || mediaType === 'document') Object.assign(fields, { filename: fileName, mimetype: mimeType });
 		return withJsonBody(requestOptions, url, withoutUnset({ ...fields, url: mediaUrlOf(this) }));
@@ -248,10 +204,10 @@ function pollOptionsOf(ctx: IExecuteSingleFunctions): string[] {
 	const raw = ctx.getNodeParameter('pollOptions', []) as unknown;
 	const values = (Array.isArray(raw) ? raw.flat() : [raw]).filter((value) => value !== '' && value !== null && value !== undefined);
 	const fix = "Give at least 2 different answers in 'Options', one per row, or map a list, e.g. {{ $json.answers }}.";
-	if (values.some((value) => typeof value !== 'string' && typeof value !== 'number')) throw badInput(ctx, 'Options', raw, 'holds something that is not text', fix);
-	const options = values.map((value) => String(value).trim()).filter((value) => value.replace(INVISIBLE, '') !== '');
-	if (options.length < 2) throw badInput(ctx, 'Options', raw, `has ${options.length} answer${options.length === 1 ? '' : 's'}; a poll needs at least 2`, fix);
-	if (new Set(options).size !== options.length) throw badInput(ctx, 'Options', raw, 'has the same answer twice', fix);
+	if (values.some((value) => typeof value !== 'string' && typeof value !== 'number')) throw invalidItemValue(ctx, 'Options', raw, 'holds something that is not text', fix);
+	const options = values.map((value) => String(value).trim()).filter((value) => !showsNothing(value));
+	if (options.length < 2) throw invalidItemValue(ctx, 'Options', raw, `has ${options.length} answer${options.length === 1 ? '' : 's'}; a poll needs at least 2`, fix);
+	if (new Set(options).size !== options.length) throw invalidItemValue(ctx, 'Options', raw, 'has the same answer twice', fix);
 	return options;
 }
 
@@ -260,7 +216,7 @@ const putSendPoll: PreSend = async function (requestOptions) {
 	const poll = {
 		name: textOf(this, 'pollQuestion', 'Question', true),
 		options: pollOptionsOf(this),
-		multipleAnswers: booleanOf(this, 'multipleAnswers', 'Allow Multiple Answers', false),
+		multipleAnswers: readBooleanOption(this, { name: 'multipleAnswers', label: 'Allow Multiple Answers', fallback: false }),
 	};
 	return withJsonBody(requestOptions, '/send-poll', { ...base, poll });
 };
@@ -269,13 +225,13 @@ function contactCardOf(ctx: IExecuteSingleFunctions): IDataObject {
 	if (ctx.getNodeParameter('cardSource', 'fields') === 'vcard') {
 		const vcard = textOf(ctx, 'vcard', 'vCard', true) as string;
 		if (!/^\s*BEGIN:VCARD\r?\n[\s\S]*\nEND:VCARD\s*$/i.test(vcard)) {
-			throw badInput(ctx, 'vCard', vcard, 'is not a vCard', 'Give the whole card, from BEGIN:VCARD to END:VCARD, one property per line.');
+			throw invalidItemValue(ctx, 'vCard', vcard, 'is not a vCard', 'Give the whole card, from BEGIN:VCARD to END:VCARD, one property per line.');
 		}
 		return { vcard: vcard.trim() };
 	}
-	const phone = chatIdOf(ctx, 'cardPhone', 'Contact Phone', false);
+	const phone = chatIdOfItem(ctx, 'cardPhone', 'Contact Phone', { allowGroups: false });
 	if (!phone.endsWith('@c.us')) {
-		throw badInput(ctx, 'Contact Phone', ctx.getNodeParameter('cardPhone', ''), 'is a hidden user ID (@lid), not a phone number', 'A contact card carries a phone number: give it in international form, e.g. +1 213 213 2130.');
+		throw invalidItemValue(ctx, 'Contact Phone', ctx.getNodeParameter('cardPhone', ''), 'is a hidden user ID (@lid), not a phone number', 'A contact card carries a phone number: give it in international form, e.g. +1 213 213 2130.');
 	}
 	const digits = phone.slice(0, -'@c.us'.length);
 	const organization = textOf(ctx, 'cardOrganization', 'Organization', false);
@@ -288,19 +244,19 @@ function contactCardOf(ctx: IExecuteSingleFunctions): IDataObject {
 }
 
 const putSendContactCard: PreSend = async function (requestOptions) {
-	const chatId = chatIdOf(this, 'chatId', 'Chat ID or Phone', true);
+	const chatId = chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true });
 	return withJsonBody(requestOptions, '/send-contact-card', { chatId, contacts: [contactCardOf(this)] });
 };
 
 function reactionOf(ctx: IExecuteSingleFunctions): string {
 	const raw = ctx.getNodeParameter('reaction', '') as unknown;
 	if (raw === '' || raw === null || raw === undefined) return '';
-	if (typeof raw !== 'string') throw badInput(ctx, 'Reaction', raw, 'is not an emoji', 'Give one emoji, e.g. 👍, or leave it empty to remove the reaction.');
+	if (typeof raw !== 'string') throw invalidItemValue(ctx, 'Reaction', raw, 'is not an emoji', 'Give one emoji, e.g. 👍, or leave it empty to remove the reaction.');
 	const emoji = raw.trim();
 	if (emoji === '') return '';
 	const graphemes = Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(emoji)).length;
 	if (graphemes === 1 && EMOJI.test(emoji)) return emoji;
-	throw badInput(
+	throw invalidItemValue(
 		ctx,
 		'Reaction',
 		raw,
@@ -314,24 +270,24 @@ const putReact: PreSend = async function (requestOptions) {
 };
 
 const putMarkSeen: PreSend = async function (requestOptions) {
-	const chatId = chatIdOf(this, 'chatId', 'Chat ID or Phone', true);
+	const chatId = chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true });
 	const messageId = messageIdOf(this, 'messageId', 'Message ID');
-	const participant = textOf(this, 'options.participant', 'Participant', false) === undefined ? undefined : chatIdOf(this, 'options.participant', 'Participant', false);
+	const participant = textOf(this, 'options.participant', 'Participant', false) === undefined ? undefined : chatIdOfItem(this, 'options.participant', 'Participant', { allowGroups: false });
 	return withJsonBody(requestOptions, '/send-seen', { chatId, messageId, ...(participant ? { participant } : {}) });
 };
 
 const putTyping = (url: string): PreSend =>
 	async function (requestOptions) {
-		return withJsonBody(requestOptions, url, { chatId: chatIdOf(this, 'chatId', 'Chat ID or Phone', true) });
+		return withJsonBody(requestOptions, url, { chatId: chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true }) });
 	};
 
 const putForward: PreSend = async function (requestOptions) {
-	const chatId = chatIdOf(this, 'chatId', 'Chat ID or Phone', true);
+	const chatId = chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true });
 	return withJsonBody(requestOptions, '/forward-message', { chatId, messageId: messageIdOf(this, 'messageId', 'Message ID') });
 };
 
 const putDelete: PreSend = async function (requestOptions) {
-	const chatId = chatIdOf(this, 'chatId', 'Chat ID or Phone', true);
+	const chatId = chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true });
 	requestOptions.url = '/delete-message';
 	requestOptions.qs = { chatId, messageId: messageIdOf(this, 'messageId', 'Message ID') };
 	requestOptions.body = undefined;
@@ -371,11 +327,11 @@ export async function sendAndReport(this: IExecutePaginationFunctions, requestDa
 	const operation = this.getNodeParameter('operation', '') as string;
 	const isSend = SENDS.has(operation);
 	// Options are read before the send, so that a bad one fails the item with nothing sent.
-	const waitForResult = booleanOf(this, 'options.waitForResult', 'Wait for Result', true);
+	const waitForResult = readBooleanOption(this, { name: 'options.waitForResult', label: 'Wait for Result', fallback: true });
 	const maxWaitMs = maxWaitMsOf(this);
 	const { options } = requestData;
 	// A multipart body cannot be read back; its recipient is read again, as the preSend hook did.
-	const chatId = Buffer.isBuffer(options.body) ? chatIdOf(this, 'chatId', 'Chat ID or Phone', true) : chatIdSentIn(options);
+	const chatId = Buffer.isBuffer(options.body) ? chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true }) : chatIdSentIn(options);
 	const answer = await hypersenderRequest(this, options, { data: 'none', notIdempotent: isSend });
 	const pairedItem = { item: this.getItemIndex() };
 	const uuid = answer.body.queued_request_uuid;

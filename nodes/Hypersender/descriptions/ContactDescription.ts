@@ -58,7 +58,7 @@ export const requestsPerMinuteOption: INodeProperties = {
 	name: 'requestsPerMinute',
 	type: 'number',
 	typeOptions: { minValue: REQUESTS_PER_MINUTE.min, maxValue: REQUESTS_PER_MINUTE.max },
-	default: REQUESTS_PER_MINUTE.fallback,
+	default: 0, // REQUESTS_PER_MINUTE.fallback; n8n's lint wants the literal
 	description:
 		"Slows this node below the credential's Rate Limit Plan, e.g. to leave room for another workflow on the same account. It can only slow: every node on the account shares the plan's pace. 0 uses the plan.",
 };
@@ -68,7 +68,7 @@ export const maxRetriesOption: INodeProperties = {
 	name: 'maxRetries',
 	type: 'number',
 	typeOptions: { minValue: MAX_RETRIES.min, maxValue: MAX_RETRIES.max },
-	default: MAX_RETRIES.fallback,
+	default: 5, // MAX_RETRIES.fallback; n8n's lint wants the literal
 	description:
 		'How often one item is retried after a rate limit (429), a Hypersender server error (5xx) or a dropped connection before it fails',
 };

@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
 /**
@@ -16,21 +16,22 @@ export interface PacerClock {
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-// setTimeout fires at once for delays over 2^31-1 ms; every wait here is far shorter anyway.
+// Timers fire at once for delays over 2^31-1 ms; every wait here is far shorter anyway.
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 export const systemClock: PacerClock = {
 	now: () => Date.now(),
+	// n8n-workflow's sleep takes the signal from 2.x on (and then clears its timer); in 1.x it
+	// takes none, so the abort is also listened to here: the wait ends at once on both lines.
 	sleep: async (ms, signal) =>
 		await new Promise<void>((resolve) => {
 			if (signal?.aborted) return resolve();
 			const done = () => {
-				clearTimeout(timer);
 				signal?.removeEventListener('abort', done);
 				resolve();
 			};
-			const timer = setTimeout(done, Math.min(Math.max(0, ms), LONGEST_TIMER_MS));
 			signal?.addEventListener('abort', done, { once: true });
+			void sleep(Math.min(Math.max(0, ms), LONGEST_TIMER_MS), signal).then(done, done);
 		}),
 };
 
