@@ -20,6 +20,15 @@ function trunkPrefixOf(region: string): string {
 	throw new Error(`no numbering plan for ${region}`);
 }
 
+// Rows whose Country dials abroad with its own international prefix, written with it.
+const DIALLED_FROM: Array<[string, string]> = [
+	['011', 'US'],
+	['0011', 'AU'],
+	['010', 'JP'],
+	['810', 'RU'],
+	['00', 'DE'],
+];
+
 function writtenForms(region: string, nationalNumber: string): WrittenForm[] {
 	const phone = parsePhoneNumberWithError(nationalNumber, region as CountryCode);
 	const country = resolveCountry(region);
@@ -35,6 +44,11 @@ function writtenForms(region: string, nationalNumber: string): WrittenForm[] {
 		{ form: '00 international', text: `00${callingCode}${phone.nationalNumber}` },
 		{ form: 'digits only, no Country', text: `${callingCode}${phone.nationalNumber}` },
 		{ form: 'digits only, Country set', text: `${callingCode}${phone.nationalNumber}`, country },
+		...DIALLED_FROM.map(([prefix, from]) => ({
+			form: `${prefix} CC ..., Country ${from}`,
+			text: `${prefix} ${callingCode} ${phone.nationalNumber}`,
+			country: resolveCountry(from),
+		})),
 	];
 	if (trunkPrefixOf(region) === '0') {
 		forms.push({ form: '+CC (0) ...', text: international.replace(`+${callingCode} `, `+${callingCode} (0) `) });
@@ -81,7 +95,17 @@ test('no written form of any example number is sent as a different number', () =
 	expect(wrong).toEqual([]);
 });
 
-test.each(['E.164', 'international formatted', '00 international', '+CC (0) ...', 'national, Country set'])(
+test.each([
+	'E.164',
+	'international formatted',
+	'00 international',
+	'+CC (0) ...',
+	'national, Country set',
+	'011 CC ..., Country US',
+	'0011 CC ..., Country AU',
+	'010 CC ..., Country JP',
+	'00 CC ..., Country DE',
+])(
 	'every example number written as %s is sent right',
 	(form) => {
 		const notRight = results
