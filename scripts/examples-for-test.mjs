@@ -21,7 +21,7 @@ const EXPECTATIONS = {
 		const synced = outputOf(run, 'Synced');
 		const toFix = outputOf(run, 'Rows To Fix');
 		if (synced.length !== 4 || toFix.length !== 1) return { synced: synced.length, toFix };
-		if (fake.contact('491517654321')?.name !== 'Lena') return { contacts: [...fake.contacts.values()] };
+		if (fake.contact('4915176543210')?.name !== 'Lena') return { contacts: [...fake.contacts.values()] };
 		return undefined;
 	},
 	'upsert-then-verify.json': (run, fake) => {
