@@ -6,7 +6,7 @@
  * Writes BENCHMARKS.md.
  */
 import { fork } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +43,9 @@ interface RunResult extends RunSpec {
 	/** Expressions n8n evaluated per input item (strings starting with "="), counted in the child. */
 	expressionsPerItem: number;
 }
+
+/** In BENCHMARKS.md, what follows this line belongs to other commands than `npm run bench`. */
+export const OTHER_SECTIONS_MARKER = '<!-- Sections below are written by other commands (npm run bench:trigger, npm run test:queue); npm run bench keeps them. -->';
 
 // The node's ratio to the HTTP Request node before the request path was rebuilt (BENCHMARKS.md
 // of 2026-11-28): the rebuilt path must not fall below it.
@@ -254,7 +257,13 @@ The twice-too-high run learns the real limit from \`X-RateLimit-Limit\` (Laravel
 Without the headers it runs at the configured rate until the first 429, waits out \`Retry-After\` with every request of the
 account paused, and finishes in the next window.
 `;
-	writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report + (await benchMessages()));
+	// Sections below this line are written by other commands (the trigger and queue-mode runs,
+	// which need a real n8n): they are kept as they are.
+	const file = path.join(ROOT, 'BENCHMARKS.md');
+	const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+	const othersStart = previous.indexOf(OTHER_SECTIONS_MARKER);
+	const others = othersStart === -1 ? `\n${OTHER_SECTIONS_MARKER}\n` : `\n${previous.slice(othersStart)}`;
+	writeFileSync(file, report + (await benchMessages()) + others);
 	console.log(`\nWrote BENCHMARKS.md`);
 	console.log(`expression evaluations per item: ours ${fmt(ours.expressionsPerItem, 1)}, HTTP Request node ${fmt(httpNode.expressionsPerItem, 1)}`);
 	console.log(`ratio to HTTP Request node ${fmt(ours.itemsPerSecond / httpNode.itemsPerSecond)}x (before: ${RATIO_BEFORE_REQUEST_PATH}x), to ceiling ${fmt(ours.itemsPerSecond / ceiling.itemsPerSecond)}x; limited: ${fmt(named.seconds / ideal)}x and ${fmt(tooHigh.seconds / ideal)}x of ideal`);
