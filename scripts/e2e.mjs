@@ -101,9 +101,10 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 		},
 		async startN8nWithOwner() {
 			if (!started) {
-				const n8n = await startN8n(bins, env);
-				started = n8n;
-				started.api = { url: n8n.url, output: n8n.output, ...(await setUpOwner(n8n, OWNER)) };
+				// Chosen now, not when the install way was set up: others may start n8n on this machine meanwhile.
+				Object.assign(env, { N8N_PORT: String(await freePort()), N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
+				started = await startN8n(bins, env);
+				started.api = setUpOwner(started, OWNER).then((owner) => ({ url: started.url, output: started.output, ...owner }));
 			}
 			return started.api;
 		},
@@ -206,12 +207,11 @@ async function main() {
 			const nodeVersion = execFileSync(bins.node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
 			const folder = path.join(work, `n8n-${n8nVersion}`);
 			log(`installing the tarball as a community package and as a custom extension for n8n ${n8nVersion}`);
-			const ports = async () => ({ port: await freePort(), brokerPort: await freePort() });
 			const installWays = [
-				['community package', n8nEnv(installAsCommunityPackage(tarball, path.join(folder, 'community')), await ports()), NODE_TYPE.communityPackage],
+				['community package', n8nEnv(installAsCommunityPackage(tarball, path.join(folder, 'community'))), NODE_TYPE.communityPackage],
 				[
 					'N8N_CUSTOM_EXTENSIONS',
-					n8nEnv(path.join(folder, 'extensions-user'), { extensions: unpackAsCustomExtension(tarball, path.join(folder, 'extension')), ...(await ports()) }),
+					n8nEnv(path.join(folder, 'extensions-user'), { extensions: unpackAsCustomExtension(tarball, path.join(folder, 'extension')) }),
 					NODE_TYPE.customExtension,
 				],
 			];

@@ -2,7 +2,7 @@
 // users get it (the packed tarball, installed as a community package or unpacked as a custom
 // extension), and the credentials and workflows those scripts import into n8n.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { PACKAGE_NAME, ROOT, runN8nCommand, writeJson } from './n8n-runtime.mjs';
@@ -18,7 +18,14 @@ export function buildAndPack(folder, { showBuildOutput = false } = {}) {
 	execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', showBuildOutput ? 'inherit' : 'ignore', 'inherit'] });
 	mkdirSync(folder, { recursive: true });
 	const printed = execFileSync('npm', ['pack', '--pack-destination', folder], { cwd: ROOT, encoding: 'utf8' });
-	return path.join(folder, printed.trim().split('\n').pop());
+	const tarball = path.join(folder, printed.trim().split('\n').pop());
+	// dist/ is shared by everything that builds in this folder: a build started elsewhere while
+	// this one packed (its first step empties dist/) leaves a tarball without the node.
+	const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).n8n;
+	const packed = new Set(execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n'));
+	const missing = [...manifest.nodes, ...manifest.credentials].filter((file) => !packed.has(`package/${file}`));
+	if (missing.length) throw new Error(`The packed tarball lacks ${missing.join(', ')}: did another build empty dist/ meanwhile? Run again.`);
+	return tarball;
 }
 
 /**

@@ -116,8 +116,13 @@ export async function startN8n(bins, env, { log } = {}) {
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.slice(-4000)}`);
 		try {
-			const response = await fetch(`${url}/healthz/readiness`);
-			if (response.ok) return { child, url, output: () => output };
+			// Not /healthz/readiness: n8n 1.x reports ready once its database is, before its REST
+			// routes exist (owner setup then answers 404). Its own log line first, so that another
+			// n8n on this port (it was free when chosen) is never taken for this one.
+			if (output.includes(`n8n ready on 127.0.0.1, port ${env.N8N_PORT}`)) {
+				const response = await fetch(`${url}/rest/settings`);
+				if (response.ok) return { child, url, output: () => output };
+			}
 		} catch {
 			// not listening yet
 		}
