@@ -20,7 +20,8 @@ const UNSIGNED_WEBHOOK_ID = '7d2e4f60-1a3b-4c5d-8e9f-a0b1c2d30000';
 const TRIGGER_NAME = 'Hypersender Trigger';
 const AUTO_REPLY_ID = 'hsExampleAutoReply';
 
-async function waitFor(what, condition, { timeoutMs = 60_000, everyMs = 200 } = {}) {
+/** Polls `condition` until it gives a truthy value (returned), at most `timeoutMs`. */
+export async function waitFor(what, condition, { timeoutMs = 60_000, everyMs = 200 } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await condition();
