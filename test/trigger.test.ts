@@ -265,6 +265,14 @@ describe('Hypersender Trigger: realistic deliveries through n8n-core', () => {
 		expect((await a.executions()).length + (await b.executions()).length).toBe(2);
 	});
 
+	test('a very long event ID is recognized on repeat like a short one', async () => {
+		const harness = await trigger();
+		const longId = delivery('message.any', TEXT_MESSAGE, { id: `evt_${'x'.repeat(200_000)}` });
+		expect(await harness.deliver(longId, AUTH)).toEqual(STARTED);
+		expect(await harness.deliver(longId, AUTH)).toEqual(ignored('this event was already delivered'));
+		expect(await harness.executions()).toHaveLength(1);
+	});
+
 	test('a delivery without an event ID is never taken for a repeat', async () => {
 		const harness = await trigger();
 		const noId = delivery('message.any', TEXT_MESSAGE, { id: undefined });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
@@ -57,9 +58,12 @@ function reasonToIgnore(delivery: Delivery, simple: SimpleDelivery, settings: Tr
 	return undefined;
 }
 
+/** The remembered form of a delivery: a digest, so an event ID of any length takes the same little memory. */
 function deliveryKey(ctx: IWebhookFunctions, instanceId: string, eventId: unknown): string | undefined {
 	if ((typeof eventId !== 'string' || eventId === '') && typeof eventId !== 'number') return undefined;
-	return JSON.stringify([ctx.getWorkflow().id, ctx.getNode().id, instanceId.toLowerCase(), eventId]);
+	return createHash('sha256')
+		.update(JSON.stringify([ctx.getWorkflow().id, ctx.getNode().id, instanceId.toLowerCase(), eventId]))
+		.digest('base64');
 }
 
 export class HypersenderTrigger implements INodeType {
