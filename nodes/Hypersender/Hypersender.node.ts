@@ -1,6 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { chatIdField } from './descriptions/chatIdField';
 import { contactFields, contactOperations } from './descriptions/ContactDescription';
 import { messageFields, messageOperations } from './descriptions/MessageDescription';
 import { queuedRequestFields, queuedRequestOperations } from './descriptions/QueuedRequestDescription';
@@ -36,10 +37,11 @@ export class Hypersender implements INodeType {
 				default: 'contact',
 			},
 			...contactOperations,
-			...contactFields,
 			...messageOperations,
-			...messageFields,
 			...queuedRequestOperations,
+			chatIdField,
+			...contactFields,
+			...messageFields,
 			...queuedRequestFields,
 		],
 	};

@@ -75,17 +75,6 @@ export const maxRetriesOption: INodeProperties = {
 
 export const contactFields: INodeProperties[] = [
 	{
-		displayName: 'Chat ID or Phone',
-		name: 'chatId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '+1 213 213 2130',
-		displayOptions: forContact('upsert', 'get'),
-		description:
-			'Phone number in international form (+1 (213) 213-2130, 0012132132130, 12132132130) or chat ID (12132132130@c.us, 1234567890@lid)',
-	},
-	{
 		displayName: 'First Name',
 		name: 'firstName',
 		type: 'string',

@@ -7,7 +7,7 @@ import { countryOption } from './countryOption';
 
 const forMessage = (...operation: string[]) => ({ show: { resource: ['message'], operation } });
 
-const WITH_RECIPIENT = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward', 'markSeen', 'startTyping', 'stopTyping', 'delete'];
+export const WITH_RECIPIENT = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward', 'markSeen', 'startTyping', 'stopTyping', 'delete'];
 const WITH_REPLY_TO = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll'];
 
 function operation(value: string, name: string, action: string, description: string, method: 'POST' | 'PUT' | 'DELETE' = 'POST'): INodePropertyOptions {
@@ -51,17 +51,6 @@ export const messageOperations: INodeProperties[] = [
 const messageIdDescription = 'A WhatsApp message ID such as true_12132132130@c.us_3EB08F6AD2A432386EFA0E: the message_id output of a send, or the ID from a webhook';
 
 export const messageFields: INodeProperties[] = [
-	{
-		displayName: 'Chat ID or Phone',
-		name: 'chatId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '+1 213 213 2130',
-		displayOptions: forMessage(...WITH_RECIPIENT),
-		description:
-			'The recipient: a phone number in international form (+1 213 213 2130, 12132132130), a chat ID (12132132130@c.us, 1234567890@lid) or a group ID (120363040000000000@g.us)',
-	},
 	{
 		displayName: 'Text',
 		name: 'text',
