@@ -141,9 +141,58 @@ describe('Send Text and the outcome of a send', () => {
 		fake.pollsWhileProcessing = 1000;
 		const item = await runOne(sendText({ maxWaitSeconds: 60 }));
 		expect(item.error).toBeUndefined();
-		expect(item.json).toMatchObject({ status: 'pending', message_id: null, queued_request_uuid: fake.messages[0].uuid });
-		expect(virtual.sleeps).toEqual([1000, 2000, 4000, 8000, 15000, 15000, 15000]);
-		expect(fake.requests).toHaveLength(1 + 7);
+		expect(item.json).toMatchObject({ status: 'pending', message_id: null, queued_request_uuid: fake.messages[0].uuid, poll_error: null });
+		// A poll is sent only while Max Wait has time left for its answer: none at second 60.
+		expect(virtual.sleeps).toEqual([1000, 2000, 4000, 8000, 15000, 15000]);
+		expect(fake.requests).toHaveLength(1 + 6);
+	});
+
+	const json = (status: number, body: unknown, headers: IDataObject = {}) => ({ status, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+	const processing = (status: unknown) => json(200, { uuid: 'x', request: {}, response_status: status, response_body: null });
+	// Max Wait 10 polls at seconds 1, 3 and 7. A failure the next poll may get past is polled again (3 polls);
+	// one it cannot (a wrong token, an unknown UUID, an answer that is not the API's) ends the wait at once.
+	test.each([
+		['a 5xx', json(503, { message: 'Service Unavailable' }), 3, 'HTTP 503'],
+		['a dropped connection', { drop: true }, 3, 'The connection to Hypersender failed'],
+		['a 429 without Retry-After', json(429, { message: 'Too Many Attempts.' }), 3, 'rate limit'],
+		['a 429 with a Retry-After beyond Max Wait', json(429, { message: 'Too Many Attempts.' }, { 'Retry-After': '99999' }), 1, 'rate limit'],
+		['a 401', json(401, { message: 'Unauthenticated.' }), 1, 'rejected the API token (401)'],
+		['a 404 for the UUID', json(404, { message: 'Queued request not found.' }), 1, 'No queued request'],
+		['an HTML page', { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>login</html>' }, 1, 'not JSON'],
+		['response_status 999', processing(999), 1, 'response_status is 999'],
+		['response_status -1', processing(-1), 1, 'response_status is -1'],
+		['response_status ""', processing(''), 1, 'response_status is ""'],
+		['response_status true', processing(true), 1, 'response_status is true'],
+		['response_status [201]', processing([201]), 1, 'response_status is [201]'],
+		['response_status {}', processing({}), 1, 'response_status is {}'],
+		['response_status 302', processing(302), 1, 'response_status is 302'],
+	])('a poll failure after the send was accepted (%s) is a pending item with poll_error, never a failed send', async (_kind, answer, polls, reason) => {
+		fake.answerNextPollsWith(...Array(10).fill(answer));
+		const item = await runOne(sendText({ maxWaitSeconds: 10 }));
+		expect(item.error).toBeUndefined();
+		expect(item.json).toMatchObject({ status: 'pending', message_id: null, chat_id: '12132132130@c.us', queued_request_uuid: fake.messages[0].uuid });
+		expect(item.json.poll_error).toMatch(/^The result could not be read: /);
+		expect(item.json.poll_error).toContain(reason);
+		expect(item.json.poll_error).toMatch(/The message was queued; read its outcome later with Queued Request > Get\.$/);
+		expect(pathsRequested()).toEqual(['POST /send-text-safe', ...Array(polls).fill(`GET /queued-requests/${fake.messages[0].uuid}`)]);
+		expect(fake.messages).toHaveLength(1);
+	});
+
+	test('a failed poll is retried by the next poll: a 5xx, then the outcome, is sent with no poll_error', async () => {
+		fake.answerNextPollsWith(json(500, { message: 'Server Error' }));
+		const item = await runOne(sendText());
+		expect(item.json).toMatchObject({ status: 'sent', message_id: 'true_12132132130@c.us_3EB0000000000000000001' });
+		expect(item.json.poll_error).toBeUndefined();
+		expect(virtual.sleeps).toEqual([1000, 2000]);
+	});
+
+	test('Max Wait bounds each poll: a poll that hangs times out when Max Wait ends, not after Request Options > Timeout, and is not retried', async () => {
+		fake.answerNextPollsWith({ hang: true }, { hang: true });
+		// Max Wait 2: the one poll, at second 1, has 1 s left (the request time-out is 300 s, Max Retries 5).
+		const item = await runOne(sendText({ maxWaitSeconds: 2, maxRetries: 5 }));
+		expect(item.json).toMatchObject({ status: 'pending', queued_request_uuid: fake.messages[0].uuid });
+		expect(item.json.poll_error).toContain('did not answer completely within 1 s');
+		expect(pathsRequested()).toEqual(['POST /send-text-safe', `GET /queued-requests/${fake.messages[0].uuid}`]);
 	});
 
 	test('Max Wait 0 polls never: pending at once', async () => {
@@ -435,7 +484,16 @@ describe('Queued Request > Get', () => {
 	test('a failed send read later is an item error with the reason', async () => {
 		fake.notOnWhatsApp.add('12132132130@c.us');
 		const queued = await runOne(sendText({ waitForResult: false }));
-		expect(errorOf(await getQueued(queued.json.queued_request_uuid as string)).message).toBe('The message was not sent: the recipient is not on WhatsApp (404)');
+		expect(errorOf(await getQueued(queued.json.queued_request_uuid as string)).message).toBe('The queued request failed: the recipient is not on WhatsApp (404)');
+	});
+
+	test('a failure read later is worded for any request (typing, reactions), not only messages', async () => {
+		fake.outcomeNext(1, { status: 500, body: { message: 'typing failed' } });
+		const queued = await runOne({ operation: 'startTyping', chatId: '12132132130', options: { waitForResult: false } });
+		const error = errorOf(await getQueued(queued.json.queued_request_uuid as string));
+		expect(error.message).toBe('The queued request failed: Hypersender failed to send it: "typing failed" (500)');
+		expect(error.description).toContain('If it was a message, it was not sent.');
+		expect(error.message).not.toContain('message was not sent');
 	});
 
 	test('an unknown UUID says so; a malformed one is refused before any request', async () => {

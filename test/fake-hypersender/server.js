@@ -154,6 +154,16 @@ class FakeHypersender {
 		this.outcomes = [];
 		this.acceptsToDrop = 0;
 		this.messageCounter = 0;
+		this.pollAnswers = [];
+	}
+
+	/**
+	 * The next polls (GET queued-requests/{uuid}) get these answers in order, while sends are
+	 * answered as usual: a raw answer as for `answerNextWith`, `{ drop: true }` (connection
+	 * destroyed) or `{ hang: true }` (never answered; `stop` ends it).
+	 */
+	answerNextPollsWith(...answers) {
+		this.pollAnswers.push(...answers);
 	}
 
 	/** The next `count` accepted sends end with this outcome: `{ status, body }` (status 404, 422, 500...). */
@@ -266,6 +276,16 @@ class FakeHypersender {
 
 		const rawAnswer = this.rawAnswers.shift();
 		if (rawAnswer) return { raw: rawAnswer };
+
+		if (req.method === 'GET' && /\/queued-requests\/[^/]+$/.test(url.pathname) && this.pollAnswers.length > 0) {
+			const pollAnswer = this.pollAnswers.shift();
+			if (pollAnswer.hang) return {};
+			if (pollAnswer.drop) {
+				req.socket.destroy();
+				return {};
+			}
+			return { raw: pollAnswer };
+		}
 
 		const auth = req.headers.authorization ?? '';
 		if (auth !== `Bearer ${this.token}`) return { status: 401, body: { message: 'Unauthenticated.' } };

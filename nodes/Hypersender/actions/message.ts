@@ -343,7 +343,7 @@ export async function sendAndReport(this: IExecutePaginationFunctions, requestDa
 			`It answered ${quoteValue(JSON.stringify(answer.body))}. The message may have been sent: look in the chat before you send it again.`,
 		);
 	}
-	const facts = { uuid, link: typeof answer.body.queued_request_link === 'string' ? answer.body.queued_request_link : null, chatId, doneStatus: isSend ? ('sent' as const) : ('done' as const) };
+	const facts = { uuid, link: typeof answer.body.queued_request_link === 'string' ? answer.body.queued_request_link : null, chatId, kind: isSend ? ('message' as const) : ('action' as const) };
 	if (!waitForResult) return [{ json: { status: 'queued', chat_id: chatId, queued_request_uuid: uuid, queued_request_link: facts.link }, pairedItem }];
 	const state = await waitForOutcome(this, options, uuid, maxWaitMs);
 	return [{ json: reportOutcome(this, state, facts), pairedItem }];

@@ -18,7 +18,7 @@ import type {
 import { readWholeNumberOption } from '../shared/options';
 import type { WholeNumberRule } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
-import { hypersenderRequest, unexpectedAnswerError } from '../transport';
+import { DEFAULT_TIMEOUT_MS, hypersenderRequest, unexpectedAnswerError } from '../transport';
 import type { HypersenderRequest } from '../transport';
 import { apiMessageOf, describeValidationErrors, HypersenderApiError, isObject } from '../transport/errors';
 import { systemClock } from '../transport/pacer';
@@ -31,6 +31,9 @@ export const MAX_WAIT_SECONDS: WholeNumberRule = { name: 'options.maxWaitSeconds
 const FIRST_POLL_AFTER_MS = 1000;
 const LONGEST_POLL_GAP_MS = 15_000;
 // Max Wait bounds the polls already; this bounds them should a clock misbehave.
+// A poll is sent only while Max Wait has time left for its answer, and that time left caps the
+// poll's time-out; a failed poll is not retried by the transport but by the next poll, so
+// nothing runs past Max Wait (only a turn in the account's pacer may start a poll late).
 const MOST_POLLS = 400;
 
 /** The clock that polling sleeps on; tests swap in one that does not wait. */
@@ -39,15 +42,22 @@ export const pollingClock: { current: PacerClock } = { current: systemClock };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a queued request says: still processing, or finished with Hypersender's status and body. */
-export type QueuedState = { processing: true; request: IDataObject | undefined } | { processing: false; responseStatus: number; responseBody: unknown; request: IDataObject | undefined };
+export type QueuedState =
+	| { processing: true; request: IDataObject | undefined; /** Why the last poll could not read the state. */ pollError?: string }
+	| { processing: false; responseStatus: number; responseBody: unknown; request: IDataObject | undefined };
+
+/**
+ * What was queued: a `message` (status `sent`), an `action` such as typing or a reaction (status
+ * `done`), or, for Queued Request > Get, a request the node cannot tell apart (status `sent`).
+ */
+export type QueuedKind = 'message' | 'action' | 'any';
 
 /** What an output item says about the send besides the outcome. */
 export interface SendFacts {
 	uuid: string;
 	link: string | null;
 	chatId: string | null;
-	/** `sent` for messages; `done` for actions such as typing or reactions. */
-	doneStatus: 'sent' | 'done';
+	kind: QueuedKind;
 }
 
 function stateOf(ctx: IExecuteSingleFunctions, body: IDataObject): QueuedState {
@@ -55,20 +65,25 @@ function stateOf(ctx: IExecuteSingleFunctions, body: IDataObject): QueuedState {
 	const status = body.response_status;
 	if (status === null || status === undefined) return { processing: true, request };
 	const code = typeof status === 'string' && /^\d{3}$/.test(status.trim()) ? Number(status) : status;
-	if (typeof code !== 'number' || !Number.isInteger(code) || code < 100 || code > 599) {
+	// 2xx is done, 4xx and 5xx failed; anything else tells neither, so it is not read as either.
+	if (typeof code !== 'number' || !Number.isInteger(code) || code < 200 || code > 599 || (code >= 300 && code < 400)) {
 		throw unexpectedAnswerError(
 			ctx,
 			`Hypersender's answer is not what the API documents: response_status is ${quoteValue(status)}`,
-			'A queued request\'s response_status is null while it is processing, then an HTTP status such as 201. Read it again later with Queued Request > Get.',
+			"A queued request's response_status is null while it is processing, then an HTTP status such as 201, 404, 422 or 500. Read it again later with Queued Request > Get.",
 		);
 	}
 	return { processing: false, responseStatus: code, responseBody: body.response_body, request };
 }
 
-/** One read of a queued request, with the request options (timeout, proxy) the send used. */
-export async function readQueuedRequest(ctx: IExecuteSingleFunctions, sentWith: HypersenderRequest, uuid: string): Promise<QueuedState> {
+/**
+ * One read of a queued request, with the request options (timeout, proxy) the send used; a poll
+ * passes its own time-out and is not retried.
+ */
+export async function readQueuedRequest(ctx: IExecuteSingleFunctions, sentWith: HypersenderRequest, uuid: string, poll?: { timeoutMs: number }): Promise<QueuedState> {
 	const request: HypersenderRequest = {
 		...sentWith,
+		...(poll ? { timeout: poll.timeoutMs } : {}),
 		method: 'GET',
 		url: `/queued-requests/${encodeURIComponent(uuid)}`,
 		qs: undefined,
@@ -76,7 +91,7 @@ export async function readQueuedRequest(ctx: IExecuteSingleFunctions, sentWith: 
 		headers: { Accept: 'application/json' },
 	};
 	try {
-		const answer = await hypersenderRequest(ctx, request, { data: 'none' });
+		const answer = await hypersenderRequest(ctx, request, poll ? { data: 'none', maxRetries: 0 } : { data: 'none' });
 		return stateOf(ctx, answer.body);
 	} catch (error) {
 		throw withUnknownUuidNamed(error as NodeOperationError, uuid);
@@ -92,30 +107,46 @@ function withUnknownUuidNamed<T extends Error>(error: T, uuid: string): T {
 	return error;
 }
 
+function cancelledWhileWaiting(ctx: IExecuteSingleFunctions, uuid: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `The execution was cancelled while waiting for the result of item ${ctx.getItemIndex()}`, {
+		itemIndex: ctx.getItemIndex(),
+		description: `The request was queued by Hypersender (queued request ${uuid}); read its outcome with Queued Request > Get.`,
+	});
+}
+
+/** A failed poll that the next one may get past: a dropped connection, a time-out, a 5xx, a 429 whose wait ends within Max Wait. */
+function worthPollingAgain(error: unknown, leftMs: number): boolean {
+	return error instanceof HypersenderApiError && error.retryable && (error.retryAfterMs === undefined || error.retryAfterMs < leftMs);
+}
+
 /**
- * Polls until the queued request is finished or `maxWaitMs` has passed since the call; undefined
- * when it is still processing then. The gaps grow from 1 s to 15 s.
+ * Polls until the queued request is finished or `maxWaitMs` has passed since the call. The gaps
+ * grow from 1 s to 15 s. Still processing then, or unreadable (the request was accepted, so a
+ * failed poll is no failed send): a processing state, with `pollError` saying why the last poll
+ * failed.
  */
-export async function waitForOutcome(ctx: IExecuteSingleFunctions, sentWith: HypersenderRequest, uuid: string, maxWaitMs: number): Promise<QueuedState | undefined> {
+export async function waitForOutcome(ctx: IExecuteSingleFunctions, sentWith: HypersenderRequest, uuid: string, maxWaitMs: number): Promise<QueuedState> {
 	const clock = pollingClock.current;
 	const signal = ctx.getExecutionCancelSignal?.();
 	const deadline = clock.now() + maxWaitMs;
+	const requestTimeoutMs = sentWith.timeout ?? DEFAULT_TIMEOUT_MS;
 	let gap = FIRST_POLL_AFTER_MS;
-	for (let polls = 0; polls < MOST_POLLS; polls++) {
-		const left = deadline - clock.now();
-		if (left <= 0) return undefined;
-		await clock.sleep(Math.min(gap, left), signal);
-		if (signal?.aborted) {
-			throw new NodeOperationError(ctx.getNode(), `The execution was cancelled while waiting for the result of item ${ctx.getItemIndex()}`, {
-				itemIndex: ctx.getItemIndex(),
-				description: `The request was queued by Hypersender (queued request ${uuid}); read its outcome with Queued Request > Get.`,
-			});
+	let pollError: string | undefined;
+	for (let polls = 0; polls < MOST_POLLS && gap < deadline - clock.now(); polls++) {
+		await clock.sleep(gap, signal);
+		if (signal?.aborted) throw cancelledWhileWaiting(ctx, uuid);
+		try {
+			const state = await readQueuedRequest(ctx, sentWith, uuid, { timeoutMs: Math.min(requestTimeoutMs, deadline - clock.now()) });
+			if (!state.processing) return state;
+			pollError = undefined;
+		} catch (error) {
+			if (signal?.aborted) throw cancelledWhileWaiting(ctx, uuid);
+			pollError = (error as Error).message;
+			if (!worthPollingAgain(error, deadline - clock.now())) break;
 		}
-		const state = await readQueuedRequest(ctx, sentWith, uuid);
-		if (!state.processing) return state;
 		gap = Math.min(gap * 2, LONGEST_POLL_GAP_MS);
 	}
-	return undefined;
+	return { processing: true, request: undefined, pollError };
 }
 
 /** `true_12132132130@c.us_3EB0...`, the form React, Forward and Delete take, from the `key` of a sent message. */
@@ -152,21 +183,26 @@ function failureReason(status: number, responseBody: unknown): { reason: string;
 	return { reason: `Hypersender answered HTTP ${status}${said ? `: ${quoteValue(said)}` : ''}`, fix: 'Check the values of this item and the instance in the Hypersender dashboard.' };
 }
 
+const FAILED: Record<QueuedKind, string> = { message: 'The message was not sent', action: 'The request failed', any: 'The queued request failed' };
+
 /**
  * The output item for a queued request's state: sent (or done), pending, or, for a failure, an
  * item error that names the reason, so that On Error can route it.
  */
-export function reportOutcome(ctx: IExecuteSingleFunctions, state: QueuedState | undefined, facts: SendFacts): IDataObject {
+export function reportOutcome(ctx: IExecuteSingleFunctions, state: QueuedState, facts: SendFacts): IDataObject {
 	const base = { chat_id: facts.chatId, queued_request_uuid: facts.uuid, queued_request_link: facts.link };
-	if (!state || state.processing) return { status: 'pending', message_id: null, timestamp: null, ...base };
+	if (state.processing) {
+		const pollError = state.pollError === undefined ? null : `The result could not be read: ${state.pollError}. The ${facts.kind === 'message' ? 'message' : 'request'} was queued; read its outcome later with Queued Request > Get.`;
+		return { status: 'pending', message_id: null, timestamp: null, ...base, poll_error: pollError };
+	}
 	const { responseStatus, responseBody } = state;
 	if (responseStatus >= 200 && responseStatus < 300) {
-		return { status: facts.doneStatus, message_id: messageIdOf(responseBody), timestamp: timestampOf(responseBody), ...base, response_status: responseStatus };
+		return { status: facts.kind === 'action' ? 'done' : 'sent', message_id: messageIdOf(responseBody), timestamp: timestampOf(responseBody), ...base, response_status: responseStatus };
 	}
 	const { reason, fix } = failureReason(responseStatus, responseBody);
 	throw new HypersenderApiError(ctx.getNode(), ctx.getItemIndex(), {
-		message: `The ${facts.doneStatus === 'sent' ? 'message was not sent' : 'request failed'}: ${reason} (${responseStatus})`,
-		description: `${fix} Queued request ${facts.uuid}${facts.chatId ? `, chat ${facts.chatId}` : ''}.`,
+		message: `${FAILED[facts.kind]}: ${reason} (${responseStatus})`,
+		description: `${fix}${facts.kind === 'any' ? ' If it was a message, it was not sent.' : ''} Queued request ${facts.uuid}${facts.chatId ? `, chat ${facts.chatId}` : ''}.`,
 		httpCode: String(responseStatus),
 		retryable: false,
 		response: { queued_request_uuid: facts.uuid, response_status: responseStatus, response_body: (responseBody ?? null) as JsonObject },
@@ -193,7 +229,7 @@ export async function getQueuedRequest(this: IExecutePaginationFunctions, reques
 	const uuid = String(requestData.options.url).split('/').pop() as string;
 	const state = await readQueuedRequest(this, requestData.options, uuid);
 	const chatId = typeof state.request?.chatId === 'string' ? state.request.chatId : null;
-	return [{ json: reportOutcome(this, state, { uuid, link: null, chatId, doneStatus: 'sent' }), pairedItem: { item: this.getItemIndex() } }];
+	return [{ json: reportOutcome(this, state, { uuid, link: null, chatId, kind: 'any' }), pairedItem: { item: this.getItemIndex() } }];
 }
 
 /** Reads the item's Max Wait, so a bad value fails the item before its send. */

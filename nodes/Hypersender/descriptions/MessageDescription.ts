@@ -283,7 +283,7 @@ export const messageFields: INodeProperties[] = [
 				typeOptions: { minValue: MAX_WAIT_SECONDS.min, maxValue: MAX_WAIT_SECONDS.max },
 				default: 60,
 				description:
-					'How long Wait for Result waits. A request still processing then is output with status "pending" and its UUID, to be read later with Queued Request > Get.',
+					'How long Wait for Result waits in all, checks and their time-outs included. A request still processing then, or whose result could not be read (poll_error says why), is output with status "pending" and its UUID, to be read later with Queued Request > Get.',
 			},
 			{
 				displayName: 'MIME Type',

@@ -41,7 +41,7 @@ export const REQUESTS_PER_MINUTE: WholeNumberRule = {
 
 const BASE_BACKOFF_MS = 500;
 // RoutingNode's own default when Request Options > Timeout is not set.
-const DEFAULT_TIMEOUT_MS = 300_000;
+export const DEFAULT_TIMEOUT_MS = 300_000;
 const MAX_BACKOFF_MS = 30_000;
 // How much of a non-JSON answer an error shows: enough to recognise a login page or a proxy's message.
 const ANSWER_PREVIEW_CHARS = 80;
@@ -60,6 +60,8 @@ export interface ExpectedAnswer {
 	 * could be retried fails the item at once, saying that the request may have been accepted.
 	 */
 	notIdempotent?: boolean;
+	/** Replaces the item's Max Retries: polls of a queued request retry by polling again on their own schedule, within Max Wait. */
+	maxRetries?: number;
 }
 
 export interface HypersenderAnswer {
@@ -82,7 +84,7 @@ export async function hypersenderRequest(
 	expected: ExpectedAnswer,
 	clock: PacerClock = systemClock,
 ): Promise<HypersenderAnswer> {
-	const maxRetries = readWholeNumberOption(ctx, MAX_RETRIES);
+	const maxRetries = expected.maxRetries ?? readWholeNumberOption(ctx, MAX_RETRIES);
 	const nodeRequestsPerMinute = readWholeNumberOption(ctx, REQUESTS_PER_MINUTE);
 	const account = await accountFor(ctx, clock);
 	const lane = account.nodeLaneFor(nodeRequestsPerMinute);
