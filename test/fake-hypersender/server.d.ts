@@ -67,6 +67,8 @@ export class FakeHypersender {
 	failNext(count: number, status: number, options?: { retryAfter?: number | string }): void;
 	dropNextConnections(count: number): void;
 	answerNextWith(count: number, answer: RawAnswer): void;
+	/** Answers to the next polls (GET queued-requests/{uuid}) only: raw, dropped, or never answered. */
+	answerNextPollsWith(...answers: Array<RawAnswer | { drop: true } | { hang: true }>): void;
 	pagingIgnoresOffset: boolean;
 	rateLimitHeaders: boolean;
 	rateLimitResetHeader: boolean;
