@@ -15,7 +15,7 @@
 //   3. A worker is SIGKILLed in the middle of a bulk run: what n8n reports for the execution, and
 //      that no row was sent twice with different content; then the execution is retried.
 // Prints `queue: N passed, M failed`. `--write-benchmarks` puts the figures into BENCHMARKS.md.
-// N8N_VERSION overrides the n8n version (2.40.7). Everything started here is stopped at the end,
+// QUEUE_N8N_VERSION overrides the n8n version (2.40.7). Everything started here is stopped at the end,
 // on a failed check and on SIGINT/SIGTERM.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,8 @@ import { chainWorkflow, node, workflowNode } from './e2e/workflows.mjs';
 const require = createRequire(import.meta.url);
 const { FakeHypersender } = require('../test/fake-hypersender/server.js');
 
-const N8N_VERSION = process.env.N8N_VERSION ?? '2.40.7';
+// Not N8N_VERSION: CI jobs set that for the e2e's matrix, and queue mode is tested on 2.40.7.
+const N8N_VERSION = process.env.QUEUE_N8N_VERSION ?? '2.40.7';
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const TOKEN = '321|queueTokenFor-n8n-nodes-hypersender-0123456789abcdef';
 const INSTANCE_ID = '4f0c2b1a-9e8d-4c7b-a6f5-e4d3c2b1a098';
