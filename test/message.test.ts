@@ -455,6 +455,64 @@ describe('Bad input fails the item before any request, naming item, field, value
 		expect(fake.requests).toHaveLength(0);
 	});
 
+	const media = (mediaUrl: string): IDataObject => ({ operation: 'sendMedia', chatId: '12132132130', mediaType: 'image', source: 'url', mediaUrl, options: { waitForResult: false } });
+	const card = (fields: IDataObject): IDataObject => ({ operation: 'sendContactCard', chatId: '12132132130', cardSource: 'fields', cardFullName: 'Maria', cardPhone: '+12132132130', ...fields });
+	const react = (reaction: string): IDataObject => ({ operation: 'react', messageId: 'false_12132132130@c.us_ABCD1234EF567890', reaction, options: { waitForResult: false } });
+	const poll = (pollOptions: unknown): IDataObject => ({ operation: 'sendPoll', chatId: '12132132130', pollQuestion: 'Q?', pollOptions });
+	test.each<[string, IDataObject, RegExp, string]>([
+		...['http://localhost/a.jpg', 'http://app.localhost/a.jpg', 'http://127.0.0.1:8080/a.jpg', 'http://127.1.2.3/a', 'http://[::1]/a', 'http://[::ffff:127.0.0.1]/a', 'http://169.254.169.254/latest', 'http://10.0.0.5/a', 'http://172.16.0.1/a', 'http://172.31.255.255/a', 'http://192.168.1.10/a', 'http://0.0.0.0/a', 'http://2130706433/a'].map(
+			(url): [string, IDataObject, RegExp, string] => [`a media URL on a local or private host: ${url}`, media(url), /^Invalid 'Media URL' in item 0: ".+" points at a local or private address$/, 'cannot reach this machine or your private network'],
+		),
+		['text longer than WhatsApp takes', sendText({}, { text: 'a'.repeat(65_537) }), /^Invalid 'Text' in item 0: .* has 65537 characters; WhatsApp takes at most 65536$/, "Shorten 'Text'"],
+		['text with a lone surrogate', sendText({}, { text: 'broken \ud83d emoji' }), /^Invalid 'Text' in item 0: .* holds a broken character \(half of a surrogate pair\)$/, 'cut in the middle'],
+		['a poll with 13 options', poll(Array.from({ length: 13 }, (_, i) => `o${i}`)), /^Invalid 'Options' in item 0: .* has 13 answers; WhatsApp takes at most 12$/, 'Give 2 to 12 different answers'],
+		['a poll with the same option in other case', poll(['Yes', ' yes ']), /^Invalid 'Options' in item 0: \["Yes"," yes "\] has the same answer twice$/, 'different answers'],
+		['a latitude in hex', { operation: 'sendLocation', chatId: '12132132130', latitude: '0x10', longitude: 13.4, title: 'X' }, /^Invalid 'Latitude' in item 0: "0x10" is not a number from -90 to 90$/, 'decimal degrees'],
+		['a longitude with an exponent', { operation: 'sendLocation', chatId: '12132132130', latitude: 52.5, longitude: '1e1', title: 'X' }, /^Invalid 'Longitude' in item 0: "1e1" is not a number from -180 to 180$/, 'decimal degrees'],
+		['a contact name with a line break (vCard injection)', card({ cardFullName: 'Maria\nTEL:+999' }), /^Invalid 'Full Name' in item 0: "Maria\nTEL:\+999" holds a line break$/, 'on one line'],
+		['an organization with a CR', card({ cardOrganization: 'ACME\rX-EVIL:1' }), /^Invalid 'Organization' in item 0: "ACME\rX-EVIL:1" holds a line break$/, 'on one line'],
+		['a contact phone with a line break', card({ cardPhone: '+12132132130\nTEL:+999' }), /^Invalid 'Contact Phone' in item 0: "\+12132132130\nTEL:\+999" holds a line break$/, 'on one line'],
+		['a reaction with a combining mark on the emoji', react('\u{1F44D}\u0301'), /^Invalid 'Reaction' in item 0: ".+" is an emoji with an added mark, not an emoji$/, 'exactly one emoji'],
+	])('%s', async (_name, parameters, message, fix) => {
+		const error = errorOf(await runOne(parameters));
+		expect(error.message).toMatch(message);
+		expect(error.description).toMatch(/^Nothing was sent for this item\. /);
+		expect(error.description).toContain(fix);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	test.each([
+		['HTTPS://EXAMPLE.COM/A.JPG', 'https://example.com/A.JPG'],
+		['https://example.com/a b.jpg'.replace(' ', '%20'), 'https://example.com/a%20b.jpg'],
+		['http://172.32.0.1/a.jpg', 'http://172.32.0.1/a.jpg'],
+	])('a public media URL %p is sent normalized as %p', async (mediaUrl, sent) => {
+		const item = await runOne(media(mediaUrl));
+		expect(item.error).toBeUndefined();
+		expect(fake.requests[0].body?.url).toBe(sent);
+	});
+
+	test('edge values that WhatsApp takes are sent: 65,536 characters, 12 poll answers, decimal text coordinates', async () => {
+		await runOne(sendText({ waitForResult: false }, { text: '🚀'.repeat(65_536) }));
+		expect(fake.requests[0].body?.text).toBe('🚀'.repeat(65_536));
+		const options = Array.from({ length: 12 }, (_, i) => `o${i}`);
+		await runOne({ ...poll(options), options: { waitForResult: false } });
+		expect((fake.requests[1].body?.poll as IDataObject).options).toEqual(options);
+		await runOne({ operation: 'sendLocation', chatId: '12132132130', latitude: ' -52.5 ', longitude: '.5', title: 'X', options: { waitForResult: false } });
+		expect(fake.requests[2].body).toMatchObject({ latitude: -52.5, longitude: 0.5 });
+	});
+
+	test.each([
+		['©', '©\uFE0F'],
+		['❤', '❤\uFE0F'],
+		['❤\uFE0F', '❤\uFE0F'],
+		['👍', '👍'],
+		['1\uFE0F\u20E3', '1\uFE0F\u20E3'],
+	])('a reaction %p is sent as the emoji %p (text-style symbols get the emoji variation selector)', async (reaction, sent) => {
+		const item = await runOne(react(reaction));
+		expect(item.error).toBeUndefined();
+		expect(fake.requests[0].body?.reaction).toBe(sent);
+	});
+
 	test('a media URL of 5,000 characters is quoted by its start only', async () => {
 		const error = errorOf(await runOne({ operation: 'sendMedia', chatId: '12132132130', source: 'url', mediaUrl: `ftp://${'a'.repeat(5000)}` }));
 		expect(error.message.length).toBeLessThan(200);

@@ -34,6 +34,19 @@ const MESSAGE_ID_EXAMPLE = 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E';
 // One grapheme is an emoji when it holds a pictograph, is a flag (two regional indicators) or a keycap.
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3/u;
 
+// WhatsApp's longest text message and most answers of a poll.
+const MAX_TEXT_CHARACTERS = 65_536;
+const MAX_POLL_OPTIONS = 12;
+
+// A surrogate not in a pair (\p{Cs} matches only such in a `u` regex): not text, and JSON cannot carry it faithfully.
+const LONE_SURROGATE = /\p{Cs}/u;
+// A line break in a vCard field would start a property of the user's choosing in the card.
+const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
+// A decimal number as people write coordinates: no hex, no exponent, no Infinity.
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+// A mark that changes how an emoji looks is no reaction; the emoji variation selector and the keycap are part of emoji.
+const FOREIGN_MARK = /(?![\uFE0F\u20E3])\p{M}/u;
+
 const MEDIA_ENDPOINTS: Record<string, string> = { image: '/send-image', video: '/send-video', voice: '/send-voice', document: '/send-file' };
 
 /** A text field as typed (never trimmed: it is what the recipient reads); empty is undefined unless required. */
@@ -43,6 +56,13 @@ function textOf(ctx: IExecuteSingleFunctions, name: string, label: string, requi
 		throw invalidItemValue(ctx, label, raw, 'is not text', `Map a field that holds text, e.g. {{ $json.${name} }}, not a list, an object or true/false.`);
 	}
 	const text = String(raw ?? '');
+	if (LONE_SURROGATE.test(text)) {
+		throw invalidItemValue(ctx, label, raw, 'holds a broken character (half of a surrogate pair)', `Check the node that produced '${label}': the text was cut in the middle of an emoji or another character.`);
+	}
+	const characters = [...text].length;
+	if (characters > MAX_TEXT_CHARACTERS) {
+		throw invalidItemValue(ctx, label, raw, `has ${characters} characters; WhatsApp takes at most ${MAX_TEXT_CHARACTERS}`, `Shorten '${label}', or split it into several messages.`);
+	}
 	if (!showsNothing(text)) return text;
 	if (!required) return undefined;
 	throw invalidItemValue(ctx, label, raw ?? '', text === '' ? 'is empty' : 'shows nothing (only spaces or invisible characters)', `Set '${label}', or filter out items without one before this node.`);
@@ -50,7 +70,7 @@ function textOf(ctx: IExecuteSingleFunctions, name: string, label: string, requi
 
 function coordinateOf(ctx: IExecuteSingleFunctions, name: string, label: string, limit: number): number {
 	const raw = ctx.getNodeParameter(name, '') as unknown;
-	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : raw;
+	const value = typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw.trim()) : raw;
 	if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit) return value;
 	throw invalidItemValue(ctx, label, raw, `is not a number from -${limit} to ${limit}`, `Set '${label}' in decimal degrees, e.g. ${name === 'latitude' ? '52.5200' : '13.4050'}.`);
 }
@@ -103,7 +123,16 @@ function mediaUrlOf(ctx: IExecuteSingleFunctions): string {
 	} catch {
 		// not a URL: reported below
 	}
-	if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !/\s/.test(text)) return text;
+	if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !/\s/.test(text)) {
+		if (!isPrivateHost(url.hostname)) return url.href;
+		throw invalidItemValue(
+			ctx,
+			'Media URL',
+			raw,
+			'points at a local or private address',
+			"Hypersender downloads the file from its own servers, which cannot reach this machine or your private network. Give a public address, or set 'Source' to 'Binary File' to upload the file from this item.",
+		);
+	}
 	throw invalidItemValue(
 		ctx,
 		'Media URL',
@@ -111,6 +140,25 @@ function mediaUrlOf(ctx: IExecuteSingleFunctions): string {
 		raw === '' ? 'is empty' : 'is not an http(s) URL',
 		"Give the public http:// or https:// address of the file (Hypersender downloads it without any login), or set 'Source' to 'Binary File' to upload a file from this item.",
 	);
+}
+
+/**
+ * Whether a URL's host (as `new URL` normalizes it) names this machine or a private network:
+ * localhost, 0.0.0.0, 127/8, 10/8, 172.16/12, 192.168/16, 169.254/16, ::1, and IPv4 written as
+ * IPv6 (::ffff:a.b.c.d, which URL turns into hex).
+ */
+function isPrivateHost(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '::') return true;
+	const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+	const octets = mapped
+		? [parseInt(mapped[1], 16) >> 8, parseInt(mapped[1], 16) & 255, parseInt(mapped[2], 16) >> 8, parseInt(mapped[2], 16) & 255]
+		: /^\d+\.\d+\.\d+\.\d+$/.test(host)
+			? host.split('.').map(Number)
+			: undefined;
+	if (!octets) return false;
+	const [a, b] = octets;
+	return a === 0 || a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
 }
 
 interface UploadedFile {
@@ -207,7 +255,11 @@ function pollOptionsOf(ctx: IExecuteSingleFunctions): string[] {
 	if (values.some((value) => typeof value !== 'string' && typeof value !== 'number')) throw invalidItemValue(ctx, 'Options', raw, 'holds something that is not text', fix);
 	const options = values.map((value) => String(value).trim()).filter((value) => !showsNothing(value));
 	if (options.length < 2) throw invalidItemValue(ctx, 'Options', raw, `has ${options.length} answer${options.length === 1 ? '' : 's'}; a poll needs at least 2`, fix);
-	if (new Set(options).size !== options.length) throw invalidItemValue(ctx, 'Options', raw, 'has the same answer twice', fix);
+	if (options.length > MAX_POLL_OPTIONS) {
+		throw invalidItemValue(ctx, 'Options', raw, `has ${options.length} answers; WhatsApp takes at most ${MAX_POLL_OPTIONS}`, `Give 2 to ${MAX_POLL_OPTIONS} different answers in 'Options'.`);
+	}
+	// WhatsApp tells answers apart by their text; "Yes" and "yes" would look like one answer twice.
+	if (new Set(options.map((option) => option.toLowerCase())).size !== options.length) throw invalidItemValue(ctx, 'Options', raw, 'has the same answer twice', fix);
 	return options;
 }
 
@@ -221,6 +273,15 @@ const putSendPoll: PreSend = async function (requestOptions) {
 	return withJsonBody(requestOptions, '/send-poll', { ...base, poll });
 };
 
+/** A contact card field as one line: a line break would add properties to the card. */
+function cardLineOf(ctx: IExecuteSingleFunctions, name: string, label: string, required: boolean): string | undefined {
+	const text = textOf(ctx, name, label, required);
+	if (text !== undefined && LINE_BREAK.test(text)) {
+		throw invalidItemValue(ctx, label, text, 'holds a line break', `A contact card takes '${label}' on one line: remove the line breaks, e.g. {{ $json.${name.replace(/^card/, '').toLowerCase()}.replace(/\\s+/g, ' ') }}.`);
+	}
+	return text?.trim();
+}
+
 function contactCardOf(ctx: IExecuteSingleFunctions): IDataObject {
 	if (ctx.getNodeParameter('cardSource', 'fields') === 'vcard') {
 		const vcard = textOf(ctx, 'vcard', 'vCard', true) as string;
@@ -229,15 +290,16 @@ function contactCardOf(ctx: IExecuteSingleFunctions): IDataObject {
 		}
 		return { vcard: vcard.trim() };
 	}
+	cardLineOf(ctx, 'cardPhone', 'Contact Phone', false);
 	const phone = chatIdOfItem(ctx, 'cardPhone', 'Contact Phone', { allowGroups: false });
 	if (!phone.endsWith('@c.us')) {
 		throw invalidItemValue(ctx, 'Contact Phone', ctx.getNodeParameter('cardPhone', ''), 'is a hidden user ID (@lid), not a phone number', 'A contact card carries a phone number: give it in international form, e.g. +1 213 213 2130.');
 	}
 	const digits = phone.slice(0, -'@c.us'.length);
-	const organization = textOf(ctx, 'cardOrganization', 'Organization', false);
+	const organization = cardLineOf(ctx, 'cardOrganization', 'Organization', false);
 	return {
-		fullName: (textOf(ctx, 'cardFullName', 'Full Name', true) as string).trim(),
-		...(organization ? { organization: organization.trim() } : {}),
+		fullName: cardLineOf(ctx, 'cardFullName', 'Full Name', true) as string,
+		...(organization ? { organization } : {}),
 		phoneNumber: `+${digits}`,
 		whatsappId: digits,
 	};
@@ -255,12 +317,15 @@ function reactionOf(ctx: IExecuteSingleFunctions): string {
 	const emoji = raw.trim();
 	if (emoji === '') return '';
 	const graphemes = Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(emoji)).length;
-	if (graphemes === 1 && EMOJI.test(emoji)) return emoji;
+	if (graphemes === 1 && EMOJI.test(emoji) && !FOREIGN_MARK.test(emoji)) {
+		// A pictograph shown as text by default (©, ❤, ☺) gets the emoji variation selector, as WhatsApp's emoji keyboard sends it.
+		return /^\p{Extended_Pictographic}$/u.test(emoji) && !/\p{Emoji_Presentation}/u.test(emoji) ? `${emoji}\uFE0F` : emoji;
+	}
 	throw invalidItemValue(
 		ctx,
 		'Reaction',
 		raw,
-		graphemes === 1 ? 'is not an emoji' : `is ${graphemes} characters, not one emoji`,
+		graphemes === 1 ? (FOREIGN_MARK.test(emoji) ? 'is an emoji with an added mark, not an emoji' : 'is not an emoji') : `is ${graphemes} characters, not one emoji`,
 		'Give exactly one emoji, e.g. 👍 or ❤️, or leave it empty to remove the reaction.',
 	);
 }
