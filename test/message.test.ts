@@ -458,7 +458,7 @@ describe('Bad input fails the item before any request, naming item, field, value
 	const media = (mediaUrl: string): IDataObject => ({ operation: 'sendMedia', chatId: '12132132130', mediaType: 'image', source: 'url', mediaUrl, options: { waitForResult: false } });
 	const card = (fields: IDataObject): IDataObject => ({ operation: 'sendContactCard', chatId: '12132132130', cardSource: 'fields', cardFullName: 'Maria', cardPhone: '+12132132130', ...fields });
 	const react = (reaction: string): IDataObject => ({ operation: 'react', messageId: 'false_12132132130@c.us_ABCD1234EF567890', reaction, options: { waitForResult: false } });
-	const poll = (pollOptions: unknown): IDataObject => ({ operation: 'sendPoll', chatId: '12132132130', pollQuestion: 'Q?', pollOptions });
+	const poll = (pollOptions: string[]): IDataObject => ({ operation: 'sendPoll', chatId: '12132132130', pollQuestion: 'Q?', pollOptions });
 	test.each<[string, IDataObject, RegExp, string]>([
 		...['http://localhost/a.jpg', 'http://app.localhost/a.jpg', 'http://127.0.0.1:8080/a.jpg', 'http://127.1.2.3/a', 'http://[::1]/a', 'http://[::ffff:127.0.0.1]/a', 'http://169.254.169.254/latest', 'http://10.0.0.5/a', 'http://172.16.0.1/a', 'http://172.31.255.255/a', 'http://192.168.1.10/a', 'http://0.0.0.0/a', 'http://2130706433/a'].map(
 			(url): [string, IDataObject, RegExp, string] => [`a media URL on a local or private host: ${url}`, media(url), /^Invalid 'Media URL' in item 0: ".+" points at a local or private address$/, 'cannot reach this machine or your private network'],
