@@ -347,7 +347,7 @@ describe('Hypersender Trigger: who may deliver', () => {
 	test('a delivery for another instance is acknowledged and starts nothing; the instance ID is compared without case', async () => {
 		const harness = await trigger();
 		expect(await harness.deliver(delivery('message.any', TEXT_MESSAGE, { instanceId: '00000000-0000-4000-8000-000000000000' }), AUTH)).toEqual(
-			ignored("the delivery is for another instance than the trigger's credential"),
+			ignored("the delivery is for another instance than the trigger's credential, or names none"),
 		);
 		expect(await harness.deliver(delivery('message.any', TEXT_MESSAGE, { instanceId: INSTANCE_ID.toUpperCase() }), AUTH)).toEqual(STARTED);
 		expect(await harness.executions()).toHaveLength(1);
@@ -622,5 +622,83 @@ describe('DeliveryDeduplicator: bounded in time and size', () => {
 		now = 11;
 		dedupe.firstSighting('fresh');
 		expect(dedupe.size).toBe(1);
+	});
+});
+
+describe('Hypersender Trigger: hostile and odd deliveries', () => {
+	test.each([
+		['no instance ID', { instanceId: undefined }],
+		['a number as instance ID', { instanceId: 42 }],
+		['an object as instance ID', { instanceId: { id: INSTANCE_ID } }],
+	])('a delivery with %s is not for this credential: 200, no execution', async (_name, envelope) => {
+		const harness = await trigger();
+		expect(await harness.deliver(delivery('message.any', TEXT_MESSAGE, envelope), AUTH)).toEqual(
+			ignored("the delivery is for another instance than the trigger's credential, or names none"),
+		);
+		expect(await harness.executions()).toHaveLength(0);
+	});
+
+	test.each([
+		['+52 55 1234 5678', '5215512345678@c.us'],
+		['5215512345678@c.us', '525512345678@c.us'],
+		['+54 11 1234 5678', '5491112345678@c.us'],
+		['+54 9 11 1234 5678', '541112345678@c.us'],
+	])("Only From %p matches a delivery from %p (WhatsApp's mobile 1 for Mexico, 9 for Argentina)", async (onlyFrom, from) => {
+		const harness = await trigger({ options: { onlyFrom } });
+		const payload = { ...TEXT_MESSAGE, from, _data: { key: { remoteJid: from, fromMe: false } } };
+		expect(await harness.deliver(delivery('message.any', payload), AUTH)).toEqual(STARTED);
+		expect(jsonOf((await harness.executions())[0].items)[0]).toMatchObject({ chat_id: from });
+	});
+
+	test.each([
+		['+52 55 1234 5679', '5215512345678@c.us'],
+		['+52 55 1234 5678', '5315512345678@c.us'],
+		['+1 213 213 2130', '5412132132130@c.us'],
+	])('Only From %p does not match %p', async (onlyFrom, from) => {
+		const harness = await trigger({ options: { onlyFrom } });
+		const payload = { ...TEXT_MESSAGE, from, _data: { key: { remoteJid: from, fromMe: false } } };
+		expect(await harness.deliver(delivery('message.any', payload), AUTH)).toEqual(ignored("from a chat that is not in 'Only From'"));
+		expect(await harness.executions()).toHaveLength(0);
+	});
+
+	/** A delivery whose body nests `depth` objects in all: the body is 1, data 2, the payload 3, then a chain of `q`; as text, since JSON.stringify has a depth limit of its own. */
+	function nestedDelivery(depth: number): string {
+		const links = depth - 3;
+		return JSON.stringify(delivery('message.any', { ...TEXT_MESSAGE, _data: null, q: 'CHAIN' })).replace('"CHAIN"', `${'{"q":'.repeat(links - 1)}{}${'}'.repeat(links - 1)}`);
+	}
+
+	test('a body nested deeper than 100 levels: 400 before any execution, with Simplify off too', async () => {
+		const harness = await trigger({ simplify: false });
+		expect(await harness.deliver(nestedDelivery(5000), AUTH)).toEqual({
+			status: 400,
+			body: { message: expect.stringMatching(/^The body is nested more than 100 levels deep\. Expected a Hypersender webhook delivery/) },
+		});
+		expect(await harness.deliver(nestedDelivery(101), AUTH)).toEqual({ status: 400, body: expect.anything() });
+		expect(await harness.deliver(nestedDelivery(100), AUTH)).toEqual(STARTED);
+		expect(await harness.executions()).toHaveLength(1);
+	});
+
+	test('fromMe given as the text "true" counts as sent by this number', async () => {
+		const harness = await trigger();
+		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, fromMe: 'true' }), AUTH)).toEqual(
+			ignored('sent by this number (Ignore Messages Sent by This Number is on)'),
+		);
+		expect(await harness.executions()).toHaveLength(0);
+	});
+
+	test('Simplify off: __proto__, constructor and prototype keys are dropped at every level', async () => {
+		const harness = await trigger({ simplify: false });
+		const body = `{"event":"message.any","__proto__":{"polluted":1},"data":{"id":"evt_proto","instanceId":"${INSTANCE_ID}","__proto__":{"fromMe":true},"payload":{"__proto__":{"body":"x"},"from":"201063178738@c.us","body":"hi","list":[{"constructor":{"prototype":{"polluted":2}},"ok":1}],"prototype":1}}}`;
+		expect(await harness.deliver(body, AUTH)).toEqual(STARTED);
+		const [json] = jsonOf((await harness.executions())[0].items);
+		expect(json).toEqual({ event: 'message.any', data: { id: 'evt_proto', instanceId: INSTANCE_ID, payload: { from: '201063178738@c.us', body: 'hi', list: [{ ok: 1 }] } } });
+		expect(JSON.stringify(json)).not.toMatch(/__proto__|constructor|prototype|polluted/);
+	});
+
+	test('a revoke that names the revoked message by its bare key: message_id is completed to <fromMe>_<chat>_<id>', async () => {
+		const harness = await trigger({ events: ['message.revoked'] });
+		const payload = { revokedMessageId: 'ABCD1234EF567890', before: { ...TEXT_MESSAGE, id: undefined, body: 'oops' } };
+		expect(await harness.deliver(delivery('message.revoked', payload), AUTH)).toEqual(STARTED);
+		expect(jsonOf((await harness.executions())[0].items)[0]).toMatchObject({ message_id: 'false_201063178738@c.us_ABCD1234EF567890', text: 'oops' });
 	});
 });

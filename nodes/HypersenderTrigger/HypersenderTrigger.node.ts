@@ -5,7 +5,7 @@ import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions
 import { authorizationMatches, MAX_DELIVERY_BYTES, readDelivery } from './delivery';
 import type { Delivery } from './delivery';
 import { DeliveryDeduplicator } from './deliveryDeduplicator';
-import { AUTHORED_EVENTS, readTriggerAccount, readTriggerSettings } from './settings';
+import { AUTHORED_EVENTS, onlyFromKey, readTriggerAccount, readTriggerSettings } from './settings';
 import type { TriggerSettings } from './settings';
 import { simplifyDelivery } from './simplify';
 import type { SimpleDelivery } from './simplify';
@@ -53,7 +53,7 @@ function reasonToIgnore(delivery: Delivery, simple: SimpleDelivery, settings: Tr
 	if (settings.ignoreGroups && simple.is_group) return 'a group chat (Ignore Group Messages is on)';
 	if (settings.onlyFrom) {
 		const ids = [simple.chat_id, simple.phone && `${simple.phone.slice(1)}@c.us`, simple.lid];
-		if (!ids.some((id) => id !== null && settings.onlyFrom?.has(id))) return "from a chat that is not in 'Only From'";
+		if (!ids.some((id) => id !== null && settings.onlyFrom?.has(onlyFromKey(id)))) return "from a chat that is not in 'Only From'";
 	}
 	return undefined;
 }
@@ -210,14 +210,15 @@ export class HypersenderTrigger implements INodeType {
 		const { delivery } = reading;
 		const settings = readTriggerSettings(this);
 
-		const instanceId = typeof delivery.data?.instanceId === 'string' ? delivery.data.instanceId : undefined;
-		if (instanceId !== undefined && !sameInstance(instanceId, account.instanceId)) {
-			return acknowledge("Ignored: the delivery is for another instance than the trigger's credential");
-		}
 		if (!settings.events.has(delivery.event)) {
 			return acknowledge(`Ignored: the trigger does not listen for ${JSON.stringify(delivery.event).slice(0, 80)}`);
 		}
 		if (!delivery.data) return answer(res, 400, 'The body has no "data" object. Expected a Hypersender webhook delivery.');
+		// A delivery that names no instance cannot be shown to be this credential's: it starts nothing.
+		const instanceId = delivery.data.instanceId;
+		if (typeof instanceId !== 'string' || !sameInstance(instanceId, account.instanceId)) {
+			return acknowledge("Ignored: the delivery is for another instance than the trigger's credential, or names none");
+		}
 
 		const simple = simplifyDelivery(delivery);
 		const reason = reasonToIgnore(delivery, simple, settings);

@@ -9,6 +9,12 @@ import type { IDataObject } from 'n8n-workflow';
 /** Hypersender sends media as links, so a real delivery is a few kilobytes; text is at most 64 KB. */
 export const MAX_DELIVERY_BYTES = 1024 * 1024;
 
+/** Hypersender's payloads nest a few levels; a body nested deeper is no delivery, and its items could not be stored. */
+export const MAX_DELIVERY_DEPTH = 100;
+
+// Keys that, copied by a later node into a plain object, would reach Object.prototype.
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Shorter secrets could be guessed by trying: the trigger's URL is public. */
 export const MIN_SECRET_LENGTH = 16;
 
@@ -55,7 +61,32 @@ export function readDelivery(rawBody: unknown, parsedBody: unknown): DeliveryRea
 		}
 	}
 	if (!isPlainObject(body)) return { problem: 'The body is not a JSON object' };
-	const { event, data } = body;
+	if (depthExceeds(body, MAX_DELIVERY_DEPTH)) return { problem: `The body is nested more than ${MAX_DELIVERY_DEPTH} levels deep` };
+	body = withoutPrototypeKeys(body) as IDataObject;
+	const { event, data } = body as IDataObject;
 	if (typeof event !== 'string' || event.trim() === '') return { problem: 'The body has no "event"' };
-	return { delivery: { event: event.trim(), data: isPlainObject(data) ? data : undefined, body } };
+	return { delivery: { event: event.trim(), data: isPlainObject(data) ? data : undefined, body: body as IDataObject } };
+}
+
+/** Whether objects and lists nest deeper than `limit`; walks with its own stack, so any depth is measured safely. */
+function depthExceeds(root: unknown, limit: number): boolean {
+	const stack: Array<[unknown, number]> = [[root, 1]];
+	while (stack.length > 0) {
+		const [value, depth] = stack.pop() as [unknown, number];
+		if (typeof value !== 'object' || value === null) continue;
+		if (depth > limit) return true;
+		for (const child of Object.values(value)) stack.push([child, depth + 1]);
+	}
+	return false;
+}
+
+/** A copy without `__proto__`, `constructor` and `prototype` keys, at any level (the depth is checked first). */
+function withoutPrototypeKeys(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(withoutPrototypeKeys);
+	if (typeof value !== 'object' || value === null) return value;
+	return Object.fromEntries(
+		Object.entries(value)
+			.filter(([key]) => !PROTOTYPE_KEYS.has(key))
+			.map(([key, child]) => [key, withoutPrototypeKeys(child)]),
+	);
 }

@@ -56,6 +56,15 @@ export async function readTriggerAccount(ctx: TriggerContext): Promise<TriggerAc
 	return { secret, instanceId };
 }
 
+/**
+ * The form in which 'Only From' compares chat IDs. WhatsApp keeps the mobile prefix that the
+ * national numbering dropped for Mexico (52 1 + 10 digits) and Argentina (54 9 + 10 digits), so a
+ * number typed +52 55 1234 5678 arrives as 5215512345678@c.us: both sides drop that 1 or 9.
+ */
+export function onlyFromKey(chatId: string): string {
+	return chatId.replace(/^(52)1(\d{10}@c\.us)$|^(54)9(\d{10}@c\.us)$/, '$1$2$3$4');
+}
+
 function onlyFromOf(ctx: TriggerContext, raw: unknown, rawCountry: unknown): Set<string> | undefined {
 	const entries = (typeof raw === 'string' ? raw : '')
 		.split(/[,;\n]/)
@@ -64,7 +73,7 @@ function onlyFromOf(ctx: TriggerContext, raw: unknown, rawCountry: unknown): Set
 	if (entries.length === 0) return undefined;
 	try {
 		const country = resolveCountry(rawCountry);
-		return new Set(entries.map((entry) => normalizeChatId(entry, country, { allowGroups: true })));
+		return new Set(entries.map((entry) => onlyFromKey(normalizeChatId(entry, country, { allowGroups: true }))));
 	} catch (error) {
 		if (error instanceof InvalidCountryError) {
 			throw new NodeOperationError(ctx.getNode(), `Invalid 'Country' in the trigger's options: ${error.message}`, { description: error.fix });

@@ -36,6 +36,11 @@ function text(value: unknown): string | null {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
+/** `true`, or the text "true" some payloads carry. */
+function isTrue(value: unknown): boolean {
+	return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+}
+
 function object(value: unknown): IDataObject {
 	return isPlainObject(value) ? value : {};
 }
@@ -133,8 +138,11 @@ export function simplifyDelivery({ event, data }: Delivery): SimpleDelivery {
 	const subject = subjectOf(event, object(envelope.payload));
 	const message = subject.message;
 	const key = object(object(message._data).key);
-	const fromMe = message.fromMe === true || (message.fromMe === undefined && key.fromMe === true);
-	const messageId = subject.noMessageId ? null : idOf(message.id);
+	const fromMe = isTrue(message.fromMe) || (message.fromMe === undefined && isTrue(key.fromMe));
+	const givenId = subject.noMessageId ? null : idOf(message.id);
+	// A bare WhatsApp key ("3EB0..."), as a revoke may name it, is completed below once the chat is known.
+	const bareId = givenId !== null && /^[0-9A-Za-z]+$/.test(givenId) ? givenId : null;
+	const messageId = bareId === null ? givenId : null;
 
 	// A message this number sent names the other side in `to`; one it received, in `from`.
 	const fromIds = [chatOfMessageId(messageId), chatOfMessageId(subject.replyTo)];
@@ -161,7 +169,7 @@ export function simplifyDelivery({ event, data }: Delivery): SimpleDelivery {
 		from_me: fromMe,
 		is_group: isGroup,
 		text: subject.text,
-		message_id: messageId,
+		message_id: bareId !== null && chat !== null ? `${fromMe}_${chatIdOf(chat)}_${bareId}` : (messageId ?? bareId),
 		timestamp: isoTime(message.timestamp),
 		has_media: message.hasMedia === true || mediaUrl !== null,
 		media_url: mediaUrl,
