@@ -93,7 +93,9 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 		importWorkflow: (...workflows) => importIntoN8n(bins, env, path.join(work, 'import'), { workflows: workflows.flat() }),
 		importCredentials: (...credentials) => importIntoN8n(bins, env, path.join(work, 'import'), { credentials: credentials.flat() }),
 		async execute(workflowId) {
-			const { status, stdout, stderr } = await runN8nCommand(bins, env, ['execute', `--id=${workflowId}`, '--rawOutput']);
+			// n8n 2.x's execute opens a task broker port even with runners off: its own, so that it
+			// runs beside a started n8n.
+			const { status, stdout, stderr } = await runN8nCommand(bins, { ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, ['execute', `--id=${workflowId}`, '--rawOutput']);
 			lastN8nOutput = `${stderr}\n${stdout}`;
 			const run = runJsonFrom(stdout);
 			if (!run) throw new Error(`n8n execute --id=${workflowId} printed no run JSON (exit ${status}):\n${lastN8nOutput.slice(-4000)}`);
@@ -102,8 +104,7 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 		async startN8nWithOwner() {
 			if (!started) {
 				// Chosen now, not when the install way was set up: others may start n8n on this machine meanwhile.
-				Object.assign(env, { N8N_PORT: String(await freePort()), N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
-				started = await startN8n(bins, env);
+				started = await startN8n(bins, { ...env, N8N_PORT: String(await freePort()), N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
 				started.api = setUpOwner(started, OWNER).then((owner) => ({ url: started.url, output: started.output, ...owner }));
 			}
 			return started.api;
