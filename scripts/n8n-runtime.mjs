@@ -133,7 +133,8 @@ export async function startN8n(bins, env, { log } = {}) {
 }
 
 export async function stopProcess(child) {
-	if (!child || child.exitCode !== null) return;
+	// A child killed by a signal has exitCode null but a signalCode: it has exited all the same.
+	if (!child || child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	child.kill('SIGTERM');
 	const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
