@@ -27,7 +27,7 @@ import {
 	ruleForStatus,
 } from './errors';
 import type { AnswerFacts } from './errors';
-import { ExecutionCancelledBeforeSendError, LONGEST_PAUSE_MS, systemClock } from './pacer';
+import { ExecutionCancelledBeforeSendError, LONGEST_PAUSE_MS, systemClock, WAIT_NOT_NEEDED } from './pacer';
 import type { PacerClock } from './pacer';
 
 export const MAX_RETRIES: WholeNumberRule = { name: 'options.maxRetries', label: 'Max Retries', min: 0, max: 10, fallback: 5 };
@@ -151,7 +151,7 @@ async function sendOnce(
 		const { code, retryable } = classifyNetworkFailure(error);
 		return networkFailure(ctx, code, retryable, code === 'ENOTFOUND' || code === 'ECONNREFUSED' ? `Could not reach Hypersender (${code})` : `The connection to Hypersender failed (${code})`);
 	} finally {
-		stopDeadline.abort();
+		stopDeadline.abort(WAIT_NOT_NEEDED);
 	}
 	const headers = (response.headers ?? {}) as Record<string, unknown>;
 	const body = account.redact(response.body as unknown);

@@ -35,6 +35,12 @@ export const systemClock: PacerClock = {
 		}),
 };
 
+/**
+ * The reason given when a wait is ended on purpose. Aborting without one makes a DOMException
+ * (and n8n-workflow's sleep an Error) with a stack trace each time: on every request of a bulk run.
+ */
+export const WAIT_NOT_NEEDED = new Error('wait not needed');
+
 export const DEFAULT_MAX_IN_FLIGHT = 32;
 
 // Pacing exactly at the limit lets timer and network jitter push one request too many into a
@@ -189,7 +195,7 @@ export class RequestPacer {
 			};
 			signal?.addEventListener('abort', waiter.leaveOnAbort, { once: true });
 			this.queue.push(waiter);
-			this.wakePump?.abort();
+			this.wakePump?.abort(WAIT_NOT_NEEDED);
 			void this.pump();
 		});
 	}
