@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 import { buildAndPack, importIntoN8n, NODE_TYPE, unpackAsCustomExtension } from './n8n-package.mjs';
-import { credentialJson, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, setUpOwner, startN8n, stopProcess } from './n8n-runtime.mjs';
+import { credentialJson, freePort, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, setUpOwner, startN8n, stopProcess } from './n8n-runtime.mjs';
 
 const require = createRequire(import.meta.url);
 const { FakeHypersender } = require('../test/fake-hypersender/server.js');
@@ -21,10 +21,16 @@ const OWNER = { email: 'docs@example.com', firstName: 'Docs', lastName: 'Writer'
 const bins = provisionN8n();
 const work = mkdtempSync(path.join(tmpdir(), 'hypersender-shots-'));
 const extension = unpackAsCustomExtension(buildAndPack(work), path.join(work, 'extension'));
-const env = n8nEnv(path.join(work, 'user'), { extensions: extension, port: 5695 });
+// Free ports: other engineers' n8n runs (e2e, dev, queue) may hold any fixed one.
+const env = n8nEnv(path.join(work, 'user'), { extensions: extension, port: await freePort(), brokerPort: await freePort() });
+// The trigger panel then shows the public URL a reader's n8n would (README's example host), not this run's port.
+env.WEBHOOK_URL = 'https://n8n.example.com/';
 
 const fake = await new FakeHypersender({ logRequests: false }).start();
-const credential = credentialJson({ name: 'Hypersender account', apiToken: fake.token, instanceId: fake.instanceId, baseUrl: fake.url, rateLimitPlan: 'business' });
+const apiCredential = credentialJson({ name: 'Hypersender account', apiToken: fake.token, instanceId: fake.instanceId, baseUrl: fake.url, rateLimitPlan: 'business' });
+// With a Webhook Authorization, as the trigger's setup asks; the shown credential dialog gains that field's value only.
+const credential = { ...apiCredential, data: { ...apiCredential.data, webhookSecret: 'docs-webhook-secret-0123456789' } };
+const credentialRef = { hypersenderApi: { id: credential.id, name: credential.name } };
 const workflow = {
 	id: 'hypersenderScreenshots',
 	name: 'CRM contact to WhatsApp',
@@ -37,14 +43,59 @@ const workflow = {
 			typeVersion: 1,
 			position: [260, 0],
 			parameters: { resource: 'contact', operation: 'upsert', chatId: '={{ $json.body.phone }}', firstName: '={{ $json.body.first_name }}', lastName: '={{ $json.body.last_name }}', options: { defaultCountryCode: '49', syncAttempts: 2 } },
-			credentials: { hypersenderApi: { id: credential.id, name: credential.name } },
+			credentials: credentialRef,
 		},
 	],
 	connections: { 'CRM Webhook': { main: [[{ node: 'Hypersender', type: 'main', index: 0 }]] } },
 	settings: {},
 	active: false,
 };
-await importIntoN8n(bins, env, work, { credentials: [credential], workflows: [workflow] });
+const sendTextWorkflow = {
+	id: 'hypersenderShotsSendText',
+	name: 'Order confirmation on WhatsApp',
+	nodes: [
+		{ id: 'a', name: 'Order Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'order-paid', options: {} }, webhookId: 'b' },
+		{
+			id: 'b',
+			name: 'Hypersender',
+			type: NODE_TYPE.customExtension,
+			typeVersion: 1,
+			position: [260, 0],
+			parameters: {
+				resource: 'message',
+				operation: 'sendText',
+				chatId: '={{ $json.body.phone }}',
+				text: '=Hi {{ $json.body.first_name }}, thanks for your order *#{{ $json.body.order_id }}*. We will let you know when it ships.',
+				options: { defaultCountryCode: 'DE', linkPreview: false },
+			},
+			credentials: credentialRef,
+		},
+	],
+	connections: { 'Order Webhook': { main: [[{ node: 'Hypersender', type: 'main', index: 0 }]] } },
+	settings: {},
+	active: false,
+};
+const triggerWorkflow = {
+	id: 'hypersenderShotsTrigger',
+	name: 'Incoming WhatsApp messages',
+	nodes: [
+		{
+			id: 'a',
+			name: 'Hypersender Trigger',
+			// The trigger's type name when loaded as a custom extension (NODE_TYPE names the action node's).
+			type: 'CUSTOM.hypersenderTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { events: ['message.any', 'message.reaction'], options: {} },
+			credentials: credentialRef,
+			webhookId: 'c3a1f0de-5b7e-4c2a-9a51-2f4b8e6d7a10',
+		},
+	],
+	connections: {},
+	settings: {},
+	active: false,
+};
+await importIntoN8n(bins, env, work, { credentials: [credential], workflows: [workflow, sendTextWorkflow, triggerWorkflow] });
 
 const n8n = await startN8n(bins, env);
 const browser = await chromium.launch({
@@ -65,12 +116,22 @@ try {
 	await page.getByText('Hypersender', { exact: true }).first().waitFor({ timeout: 30_000 });
 	await page.waitForTimeout(1500);
 	await page.screenshot({ path: path.join(OUT, 'workflow-canvas.png') });
-	// The label under a node does not take clicks; the node's box above it does.
-	const label = await page.getByText('Hypersender', { exact: true }).first().boundingBox();
-	await page.mouse.dblclick(label.x + label.width / 2, label.y - 50);
-	await page.getByText('Chat ID or Phone').first().waitFor({ timeout: 30_000 });
-	await page.waitForTimeout(1500);
+	await openNodePanel(page, 'Hypersender', 'Chat ID or Phone');
 	await page.screenshot({ path: path.join(OUT, 'upsert-parameters.png') });
+	await page.keyboard.press('Escape');
+
+	await page.goto(`${n8n.url}/workflow/${sendTextWorkflow.id}`);
+	await openNodePanel(page, 'Hypersender', 'Human-Like Sending');
+	await page.screenshot({ path: path.join(OUT, 'send-text.png') });
+	await page.keyboard.press('Escape');
+
+	await page.goto(`${n8n.url}/workflow/${triggerWorkflow.id}`);
+	await openNodePanel(page, 'Hypersender Trigger', 'Webhook URLs');
+	// The URLs are folded away until their heading is clicked.
+	await page.getByText('Webhook URLs').first().click();
+	await page.getByText('Production URL').first().click();
+	await page.waitForTimeout(1000);
+	await page.screenshot({ path: path.join(OUT, 'trigger-panel.png') });
 	await page.keyboard.press('Escape');
 
 	await page.goto(`${n8n.url}/home/credentials/${credential.id}`);
@@ -83,4 +144,16 @@ try {
 	await stopProcess(n8n.child);
 	await fake.stop();
 	rmSync(work, { recursive: true, force: true });
+}
+
+/** On the open workflow, opens the node named `nodeName` and waits for `shownText` in its panel. */
+async function openNodePanel(page, nodeName, shownText) {
+	const label = page.getByText(nodeName, { exact: true }).first();
+	await label.waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(1500);
+	// The label under a node does not take clicks; the node's box above it does.
+	const box = await label.boundingBox();
+	await page.mouse.dblclick(box.x + box.width / 2, box.y - 50);
+	await page.getByText(shownText).first().waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(1500);
 }
