@@ -236,8 +236,11 @@ and each contender in its own child process through n8n-core's \`WorkflowExecute
 Why the node is below the 0.9x target here: n8n's RoutingNode, which runs every declarative node, evaluates each
 mapped field's expression in its parameter loop before the request, and the node's preSend hooks read the fields
 once more: ${fmt(ours.expressionsPerItem, 1)} expression evaluations per item against the HTTP Request node's
-${fmt(httpNode.expressionsPerItem, 1)} (counted above), and expression evaluation is most of the CPU time in both. No pacing, retries or hooks of ours show up
-in the profile beyond that. At ${fmt(ours.itemsPerSecond, 0)} items/s the node is still about ${fmt(ours.itemsPerSecond / (1000 / 60), 0)} times faster than the
+${fmt(httpNode.expressionsPerItem, 1)} (counted above), and expression evaluation is most of the CPU time in both. RoutingNode also walks every top-level
+property of the node twice for every item (its parameter loop and its base-URL check): since the Message and Queued
+Request resources there are 36 of them, against about 10 with Contact alone, which is why the ratio fell below the
+one before the request path was rebuilt (side by side: 0.60x at the commit that rebuilt it, when Contact was the only
+resource). Our own transport, pacer and phone-number reading are each about 1-3% of the profile. At ${fmt(ours.itemsPerSecond, 0)} items/s the node is still about ${fmt(ours.itemsPerSecond / (1000 / 60), 0)} times faster than the
 largest Hypersender plan (1000 requests per minute), so a real import is bound by the plan, as section 2 shows.
 
 ## 2. Server limit ${limit} per minute: ${limitedItems} upserts (ideal ${fmt(ideal, 1)} s)
