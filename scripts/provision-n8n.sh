@@ -30,10 +30,18 @@ else
 	node_prefix="$CACHE_DIR/node$NODE_MAJOR_FOR_N8N"
 	node_dir="$node_prefix/node_modules/$node_pkg"
 	node_bin="$node_dir/bin/node"
-	if ! "$node_bin" -v >/dev/null 2>&1; then
+	# Judged by what it prints, not by its exit code: bash runs an empty file as an empty script.
+	node_is_whole() { "$node_bin" -v 2>/dev/null | grep -q "^v$NODE_MAJOR_FOR_N8N\."; }
+	if ! node_is_whole; then
 		say "this machine has Node $(node -v); n8n $N8N_VERSION needs $NODE_MAJOR_FOR_N8N: installing $node_pkg@$NODE_MAJOR_FOR_N8N from the npm registry"
+		# A damaged binary under intact package metadata is "up to date" to npm: start afresh.
+		rm -rf "$node_prefix"
 		mkdir -p "$node_prefix"
 		npm install --prefix "$node_prefix" --no-save --ignore-scripts --no-audit --no-fund "$node_pkg@$NODE_MAJOR_FOR_N8N" >&2
+		if ! node_is_whole; then
+			say "the Node $NODE_MAJOR_FOR_N8N installed into $node_prefix does not run; nothing is marked ready"
+			exit 1
+		fi
 	fi
 	say "using Node $("$node_bin" -v) from $node_dir"
 fi
@@ -42,8 +50,13 @@ n8n_prefix="$CACHE_DIR/n8n-$N8N_VERSION"
 n8n_dir="$n8n_prefix/node_modules/n8n"
 n8n_bin="$n8n_dir/bin/n8n"
 
+# The cache works when n8n itself is there at the pinned version and its native modules load
+# with the Node that runs it. Judged by the line the check prints, not only by its exit code.
 native_modules_work() {
-	"$node_bin" "$SCRIPTS_DIR/verify-n8n-native-modules.cjs" "$n8n_dir" >&2
+	local said
+	said="$("$node_bin" "$SCRIPTS_DIR/verify-n8n-native-modules.cjs" "$n8n_dir" "$N8N_VERSION" 2>&1)"
+	printf '%s\n' "$said" >&2
+	printf '%s' "$said" | grep -Eq "^n8n $N8N_VERSION: sqlite3 and isolated-vm work with Node v[0-9]+\."
 }
 
 if [ -f "$n8n_prefix/.ready" ] && ! native_modules_work; then
