@@ -1,6 +1,6 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { ACCEPTED_CHAT_ID_FORMS, credentialsFor, TOKEN, useFakeHypersender } from './fixtures';
+import { ACCEPTED_CHAT_ID_FORMS, credentialsFor, errorOf, TOKEN, useFakeHypersender } from './fixtures';
 import { maxRetriesOption, requestsPerMinuteOption } from '../nodes/Hypersender/descriptions/ContactDescription';
 import { MAX_RETRIES, REQUESTS_PER_MINUTE } from '../nodes/Hypersender/transport';
 import { runHypersender } from './helpers/runWorkflow';
@@ -13,10 +13,6 @@ const upsertFromJson: IDataObject = {
 	firstName: '={{ $json.first }}',
 	lastName: '={{ $json.last }}',
 };
-
-function errorOf(item: INodeExecutionData) {
-	return item.error as unknown as { message: string; description?: string; httpCode?: string };
-}
 
 async function upsert(items: IDataObject[], options: IDataObject = {}, continueOnFail = true) {
 	return await runHypersender({

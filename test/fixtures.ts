@@ -1,3 +1,5 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import { FakeHypersender } from './fake-hypersender/server';
 
 export const TOKEN = '234|3uB2pBST2H6If8twSECRETSECRETSECRETSECRETxyz';
@@ -44,3 +46,15 @@ export const ACCEPTED_CHAT_ID_FORMS: Array<[string, string]> = [
 	['1234567890@lid', '1234567890@lid'],
 	['1234567890@LID', '1234567890@lid'],
 ];
+
+export interface ItemError {
+	message: string;
+	description?: string;
+	httpCode?: string;
+}
+
+/** The error of an item that must have failed (the test fails if it did not), as n8n puts it on the item. */
+export function errorOf(item: INodeExecutionData): ItemError {
+	expect(item.error).toBeDefined();
+	return item.error as unknown as ItemError;
+}

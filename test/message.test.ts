@@ -5,12 +5,12 @@
  */
 import { getSchema } from 'n8n-core/dist/execution-engine/node-execution-context/utils/create-node-as-tool';
 import { NodeHelpers } from 'n8n-workflow';
-import type { IBinaryKeyData, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, INode } from 'n8n-workflow';
 
 import { pollingClock } from '../nodes/Hypersender/actions/queuedRequest';
 import { Hypersender } from '../nodes/Hypersender/Hypersender.node';
 import type { PacerClock } from '../nodes/Hypersender/transport/pacer';
-import { credentialsFor, INSTANCE_ID, TOKEN, useFakeHypersender } from './fixtures';
+import { credentialsFor, errorOf, INSTANCE_ID, TOKEN, useFakeHypersender } from './fixtures';
 import { runHypersender } from './helpers/runWorkflow';
 
 const fake = useFakeHypersender();
@@ -37,17 +37,6 @@ beforeEach(() => {
 	virtual.now = 0;
 	virtual.sleeps = [];
 });
-
-interface ItemError {
-	message: string;
-	description?: string;
-	httpCode?: string;
-}
-
-function errorOf(item: INodeExecutionData): ItemError {
-	expect(item.error).toBeDefined();
-	return item.error as unknown as ItemError;
-}
 
 async function run(parameters: IDataObject, items: IDataObject[] = [{}], binary?: Array<IBinaryKeyData | null>, continueOnFail = true) {
 	const result = await runHypersender({

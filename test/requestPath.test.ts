@@ -5,10 +5,11 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { inspect } from 'node:util';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { FakeHypersender } from './fake-hypersender/server';
-import { credentialsFor, INSTANCE_ID, TOKEN, useFakeHypersender } from './fixtures';
+import { credentialsFor, errorOf, INSTANCE_ID, TOKEN, useFakeHypersender } from './fixtures';
+import type { ItemError } from './fixtures';
 import { runHypersender } from './helpers/runWorkflow';
 
 const fake = useFakeHypersender();
@@ -21,17 +22,6 @@ afterAll(async () => {
 	await otherHost.stop();
 });
 beforeEach(() => otherHost.reset());
-
-interface ItemError {
-	message: string;
-	description?: string;
-	httpCode?: string;
-}
-
-function errorOf(item: INodeExecutionData): ItemError {
-	expect(item.error).toBeDefined();
-	return item.error as unknown as ItemError;
-}
 
 const upsertParameters = (options: IDataObject = {}): IDataObject => ({
 	operation: 'upsert',
