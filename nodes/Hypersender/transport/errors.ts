@@ -166,7 +166,7 @@ const TRANSIENT_NETWORK_CODES = new Set([
 ]);
 
 /** The first system error code (`ECONNRESET`, `ERR_...`) in an error or its causes. */
-export function networkCodeOf(error: unknown): string | undefined {
+function networkCodeOf(error: unknown): string | undefined {
 	for (let current = error, depth = 0; current && depth < 5; depth++) {
 		const code = (current as { code?: unknown }).code;
 		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
