@@ -77,10 +77,23 @@ export class FakeHypersender {
 	messages: FakeMessage[];
 	uploads: FakeUpload[];
 	notOnWhatsApp: Set<string>;
+	/** Sends to these chat IDs (as sent) are refused at once with this answer (the next `times` sends only, when given). */
+	refuseSendsTo: Map<string, { status: number; body: Record<string, unknown>; times?: number }>;
 	pollsWhileProcessing: number;
 	outcomeNext(count: number, outcome: QueuedOutcome): void;
 	acceptThenDropNext(count: number): void;
 	messagesTo(chatId: string): FakeMessage[];
+	// ---- Meta restrictions and unresolved recipients ----
+	/**
+	 * From now on (until `reset`), sends are refused with REFUSALS[kind]: at once (`answer`, the
+	 * default) or as the queued request's outcome (`outcome`). Which sends: to `chatIds`, or with
+	 * `existingConversations` to every other chat (new contacts), or else all. `status` replaces the kind's.
+	 */
+	restrictSends(restriction: { kind: RefusalKind; at?: 'answer' | 'outcome'; chatIds?: string[]; existingConversations?: string[]; status?: number }): void;
 }
+
+/** Hypersender's documented refusals of a send: 423 message capping, 423 timelock, "could not resolve this recipient" (with and without a restriction end). */
+export type RefusalKind = 'capping' | 'timelock' | 'unresolved' | 'unresolvedWithoutRestriction';
+export const REFUSALS: Record<RefusalKind, { status: number; body: { message: string } }>;
 
 export function contactKey(chatId: string): string | undefined;

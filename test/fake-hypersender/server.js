@@ -149,6 +149,9 @@ class FakeHypersender {
 		this.queued = new Map();
 		/** Chat IDs (as sent, e.g. 12132132130@c.us) whose queued sends end in 404. */
 		this.notOnWhatsApp = new Set();
+		/** Chat IDs (as sent) whose sends are refused at once with this answer: `{ status, body, times? }` (a 422, a 500...; `times` sends only). */
+		this.refuseSendsTo = new Map();
+		this.restriction = undefined;
 		/** How many polls of a queued request answer "still processing" (null) before its outcome. */
 		this.pollsWhileProcessing = 0;
 		this.outcomes = [];
@@ -368,12 +371,19 @@ class FakeHypersender {
 		if (!isOptionalText(input.reply_to) || (input.reply_to !== undefined && !MESSAGE_ID.test(input.reply_to))) errors.reply_to = ['The reply to format is invalid.'];
 		Object.assign(errors, validate.body(input, files));
 		if (Object.keys(errors).length) return validationError(errors);
+		const refusal = this.refuseSendsTo.get(input.chatId);
+		if (refusal) {
+			if (refusal.times !== undefined && --refusal.times <= 0) this.refuseSendsTo.delete(input.chatId);
+			return { status: refusal.status, body: refusal.body };
+		}
+		const restricted = this.restrictionFor(endpoint, input.chatId);
+		if (restricted?.at === 'answer') return restricted.answer;
 
 		for (const [field, file] of Object.entries(files)) this.uploads.push({ endpoint, field, ...file });
 		const uuid = `a0816120-0000-4000-8000-${String(this.queued.size + 1).padStart(12, '0')}`;
 		// A reaction names no chat; its message ID does.
 		const chatId = input.chatId ?? MESSAGE_ID.exec(input.messageId)[2];
-		const outcome = this.outcomes.shift() ?? (this.notOnWhatsApp.has(chatId) ? { status: 404, body: { message: 'The recipient is not on WhatsApp.' } } : { status: 201 });
+		const outcome = this.outcomes.shift() ?? restricted?.answer ?? (this.notOnWhatsApp.has(chatId) ? { status: 404, body: { message: 'The recipient is not on WhatsApp.' } } : { status: 201 });
 		this.queued.set(uuid, { uuid, request: { endpoint, ...input }, chatId, pollsLeft: this.pollsWhileProcessing, outcome });
 		this.messages.push({ uuid, endpoint, chatId, body: input });
 		if (this.acceptsToDrop > 0) {
@@ -383,6 +393,38 @@ class FakeHypersender {
 		const base = `${this.url}${API_PREFIX}${this.instanceId}`;
 		return { status: 200, body: { queued: true, message: 'Processing your request...', queued_request_uuid: uuid, queued_request_link: `${base}/queued-requests/${uuid}` } };
 	}
+
+	// ---- Meta restrictions and unresolved recipients (Hypersender product updates, mid 2026) ----
+
+	/**
+	 * From now on (until `reset`), sends are refused as Hypersender refuses them: `kind` is a key
+	 * of REFUSALS; `at: 'answer'` refuses the send itself, `at: 'outcome'` accepts and queues it and
+	 * its queued request ends so. Which sends: those to `chatIds` (as sent, e.g. 12132132130@c.us),
+	 * or with `existingConversations` those to every other chat (new contacts), or else all.
+	 * `status` replaces the kind's status (the status of "could not resolve" is not documented).
+	 */
+	restrictSends({ kind, at = 'answer', chatIds, existingConversations, status }) {
+		const refusal = REFUSALS[kind];
+		if (!refusal) throw new Error(`Unknown refusal ${kind}; known: ${Object.keys(REFUSALS).join(', ')}`);
+		if (at !== 'answer' && at !== 'outcome') throw new Error(`at is 'answer' or 'outcome', not ${at}`);
+		this.restriction = {
+			at,
+			answer: { status: status ?? refusal.status, body: refusal.body },
+			chatIds: chatIds && new Set(chatIds),
+			existingConversations: existingConversations && new Set(existingConversations),
+		};
+	}
+
+	/** The restriction that refuses this send, if one does: `{ at, answer: { status, body } }`. */
+	restrictionFor(endpoint, chatId) {
+		const restriction = this.restriction;
+		if (!restriction || !REFUSABLE_SEND.test(endpoint)) return undefined;
+		if (restriction.chatIds && !restriction.chatIds.has(chatId)) return undefined;
+		if (restriction.existingConversations?.has(chatId)) return undefined;
+		return restriction;
+	}
+
+	// ---- end of Meta restrictions ----
 
 	queuedRequest(uuid) {
 		const entry = this.queued.get(uuid);
@@ -456,6 +498,31 @@ class FakeHypersender {
 	}
 }
 
+// ---- Meta restrictions and unresolved recipients: the bodies of shared/hypersender-api.md "Errors" ----
+const RESTRICTION_TAIL = 'You can send to numbers with an existing conversation, or use a different instance.';
+const REFUSALS = {
+	capping: {
+		status: 423,
+		body: { message: `Meta has capped this instance's new-chat messages for the current cycle. Hypersender cannot override this. The quota resets in 12 days, 4 hours. ${RESTRICTION_TAIL}` },
+	},
+	timelock: {
+		status: 423,
+		body: { message: `Meta has placed a temporary restriction on this instance, restricting messages to new contacts. Hypersender cannot override this. The restriction ends in 2 days, 5 hours. ${RESTRICTION_TAIL}` },
+	},
+	// The status is not documented; 404 is what a queued request reports for a recipient it did not reach.
+	unresolved: {
+		status: 404,
+		body: { message: 'WhatsApp could not resolve this recipient. The number may not exist, may not be reachable, or the instance may be under a Meta restriction ending in 3 days. Try sending to a number with an open conversation, or use a different instance.' },
+	},
+	unresolvedWithoutRestriction: {
+		status: 404,
+		body: { message: 'WhatsApp could not resolve this recipient. The number may not exist, may not be reachable, or the instance may be under a Meta restriction. Try sending to a number with an open conversation, or use a different instance.' },
+	},
+};
+/** Endpoints that send a message to a chat (what Meta's restrictions stop), not typing, seen or reactions. */
+const REFUSABLE_SEND = /^(send-(?!seen$)[a-z-]+|forward-message)$/;
+// ---- end of Meta restrictions ----
+
 const inRange = (value, low, high) => typeof value === 'number' && Number.isFinite(value) && value >= low && value <= high;
 
 /** What each message endpoint requires beyond chatId (and messageId where `messageId` is set), as the contract lists it. */
@@ -519,7 +586,7 @@ function fileBody(input) {
 	return errors;
 }
 
-module.exports = { FakeHypersender, contactKey };
+module.exports = { FakeHypersender, contactKey, REFUSALS };
 
 if (require.main === module) {
 	const args = process.argv.slice(2);

@@ -17,9 +17,10 @@ import type {
 import { chatIdOfItem, invalidItemValue, showsNothing } from '../shared/itemInput';
 import { readBooleanOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
-import { hypersenderRequest, unexpectedAnswerError } from '../transport';
-import type { HypersenderRequest } from '../transport';
+import { hypersenderRequest, mayHaveBeenSent, unexpectedAnswerError } from '../transport';
+import type { HypersenderRequest, SendGate } from '../transport';
 import { maxWaitMsOf, reportOutcome, waitForOutcome } from './queuedRequest';
+import { countedInNodeRun, sendItemInNodeRun } from './sendsOfNodeRun';
 
 type PreSend = (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
@@ -359,20 +360,25 @@ const putDelete: PreSend = async function (requestOptions) {
 	return requestOptions;
 };
 
-/** The preSend hook of each operation. */
-export const messagePreSend: Record<string, PreSend> = {
-	sendText: putSendText,
-	sendMedia: putSendMedia,
-	sendLocation: putSendLocation,
-	sendPoll: putSendPoll,
-	sendContactCard: putSendContactCard,
-	react: putReact,
-	markSeen: putMarkSeen,
-	startTyping: putTyping('/start-typing'),
-	stopTyping: putTyping('/stop-typing'),
-	forward: putForward,
-	delete: putDelete,
-};
+/**
+ * The preSend hook of each operation, each counted in its node run: a node that stops on errors
+ * sends nothing before every item's input is checked (sendsOfNodeRun.ts).
+ */
+export const messagePreSend: Record<string, PreSend> = Object.fromEntries(
+	Object.entries({
+		sendText: putSendText,
+		sendMedia: putSendMedia,
+		sendLocation: putSendLocation,
+		sendPoll: putSendPoll,
+		sendContactCard: putSendContactCard,
+		react: putReact,
+		markSeen: putMarkSeen,
+		startTyping: putTyping('/start-typing'),
+		stopTyping: putTyping('/stop-typing'),
+		forward: putForward,
+		delete: putDelete,
+	}).map(([operation, preSend]) => [operation, countedInNodeRun(preSend)]),
+);
 
 /** The chat the request is about, for the output: from the body, the query, or the message ID of a reaction. */
 function chatIdSentIn(request: HypersenderRequest): string | null {
@@ -386,30 +392,35 @@ function chatIdSentIn(request: HypersenderRequest): string | null {
 /**
  * Runner for every Message operation: sends once (a send is retried only where Hypersender surely
  * did not take it), then outputs `queued`, or with Wait for Result the outcome: `sent` or `done`,
- * `pending` at Max Wait, or an item error for a failed send.
+ * `pending` at Max Wait, or an item error for a failed send. In a node that stops on errors, the
+ * send waits for every item's checks and is not made once another item failed (sendsOfNodeRun.ts).
  */
 export async function sendAndReport(this: IExecutePaginationFunctions, requestData: DeclarativeRestApiSettings.ResultOptions): Promise<INodeExecutionData[]> {
-	const operation = this.getNodeParameter('operation', '') as string;
+	const { options } = requestData;
+	return await sendItemInNodeRun(this, options, async (gate) => await sendAndReportItem(this, options, gate), mayHaveBeenSent);
+}
+
+async function sendAndReportItem(ctx: IExecutePaginationFunctions, options: HypersenderRequest, gate: SendGate | undefined): Promise<INodeExecutionData[]> {
+	const operation = ctx.getNodeParameter('operation', '') as string;
 	const isSend = SENDS.has(operation);
 	// Options are read before the send, so that a bad one fails the item with nothing sent.
-	const waitForResult = readBooleanOption(this, { name: 'options.waitForResult', label: 'Wait for Result', fallback: true });
-	const maxWaitMs = maxWaitMsOf(this);
-	const { options } = requestData;
+	const waitForResult = readBooleanOption(ctx, { name: 'options.waitForResult', label: 'Wait for Result', fallback: true });
+	const maxWaitMs = maxWaitMsOf(ctx);
 	// A multipart body cannot be read back; its recipient is read again, as the preSend hook did.
-	const chatId = Buffer.isBuffer(options.body) ? chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true }) : chatIdSentIn(options);
-	const answer = await hypersenderRequest(this, options, { data: 'none', notIdempotent: isSend });
-	const pairedItem = { item: this.getItemIndex() };
+	const chatId = Buffer.isBuffer(options.body) ? chatIdOfItem(ctx, 'chatId', 'Chat ID or Phone', { allowGroups: true }) : chatIdSentIn(options);
+	const answer = await hypersenderRequest(ctx, options, { data: 'none', notIdempotent: isSend, gate });
+	const pairedItem = { item: ctx.getItemIndex() };
 	const uuid = answer.body.queued_request_uuid;
 	if (typeof uuid !== 'string' || uuid.trim() === '') {
 		if (!isSend) return [{ json: { status: 'done', chat_id: chatId, message: answer.body.message ?? null }, pairedItem }];
 		throw unexpectedAnswerError(
-			this,
+			ctx,
 			"Hypersender's answer is not what the API documents: no queued_request_uuid",
 			`It answered ${quoteValue(JSON.stringify(answer.body))}. The message may have been sent: look in the chat before you send it again.`,
 		);
 	}
 	const facts = { uuid, link: typeof answer.body.queued_request_link === 'string' ? answer.body.queued_request_link : null, chatId, kind: isSend ? ('message' as const) : ('action' as const) };
 	if (!waitForResult) return [{ json: { status: 'queued', chat_id: chatId, queued_request_uuid: uuid, queued_request_link: facts.link }, pairedItem }];
-	const state = await waitForOutcome(this, options, uuid, maxWaitMs);
-	return [{ json: reportOutcome(this, state, facts), pairedItem }];
+	const state = await waitForOutcome(ctx, options, uuid, maxWaitMs);
+	return [{ json: reportOutcome(ctx, state, facts), pairedItem }];
 }

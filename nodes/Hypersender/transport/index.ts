@@ -62,6 +62,18 @@ export interface ExpectedAnswer {
 	notIdempotent?: boolean;
 	/** Replaces the item's Max Retries: polls of a queued request retry by polling again on their own schedule, within Max Wait. */
 	maxRetries?: number;
+	/** Holds the request back until its node run may send, and ends its wait when the run stops (actions/sendsOfNodeRun.ts). */
+	gate?: SendGate;
+}
+
+/** What a node run that stops on errors asks of each of its sends. */
+export interface SendGate {
+	/** Resolves once every item of the node run passed its input checks; rejects when one failed. */
+	admit(): Promise<void>;
+	/** Aborts when another item of the run failed: a send still waiting for its turn is not made. */
+	stopSignal: AbortSignal;
+	/** The error of a send that was not made because the run stopped. */
+	stoppedError(): Error;
 }
 
 export interface HypersenderAnswer {
@@ -108,8 +120,14 @@ export async function hypersenderRequest(
 		abortSignal: signal,
 	};
 
+	const { gate } = expected;
+	await gate?.admit();
+	// A stop of the node run ends the wait for a turn like a cancel does, with its own error.
+	const waitSignal = gate ? AbortSignal.any(signal ? [signal, gate.stopSignal] : [gate.stopSignal]) : signal;
+	const notSent = () => (gate?.stopSignal.aborted && !signal?.aborted ? gate.stoppedError() : cancelled());
+
 	for (let retries = 0; ; retries++) {
-		const release = await account.pacer.acquire(signal, cancelled, lane);
+		const release = await account.pacer.acquire(waitSignal, notSent, lane);
 		let outcome: HypersenderAnswer | HypersenderApiError;
 		try {
 			outcome = await sendOnce(ctx, account, options, expected, clock);
@@ -261,6 +279,17 @@ function mayHaveBeenAccepted(error: HypersenderApiError): HypersenderApiError {
 		`Hypersender may have accepted and queued this request before the failure, so the node did not send it again: a message is never sent twice. ` +
 		`Look in the WhatsApp chat (or the Hypersender dashboard) whether it arrived before you run this item again.`;
 	return error;
+}
+
+/**
+ * Whether the message of a failed send may be out: its error says so to the user ("may have been
+ * sent", or queued while the result was awaited), and that wording is what every such failure
+ * carries; any other failure of a send proves nothing went out (refused, or never sent).
+ */
+export function mayHaveBeenSent(error: unknown): boolean {
+	if (!(error instanceof Error)) return false;
+	const said = `${error.message} ${(error as { description?: unknown }).description ?? ''}`;
+	return /may have been sent|was queued by Hypersender/i.test(said);
 }
 
 /** `success` that is present and not true-ish: `false`, `0`, `"false"`, `null`. */
