@@ -20,7 +20,7 @@ import type { WholeNumberRule } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { DEFAULT_TIMEOUT_MS, hypersenderRequest, unexpectedAnswerError } from '../transport';
 import type { HypersenderRequest } from '../transport';
-import { apiMessageOf, describeValidationErrors, HypersenderApiError, isObject } from '../transport/errors';
+import { apiMessageOf, describeValidationErrors, HypersenderApiError, isObject, quoteHypersender, refusalRuleFor } from '../transport/errors';
 import { systemClock } from '../transport/pacer';
 import type { PacerClock } from '../transport/pacer';
 
@@ -162,28 +162,32 @@ function timestampOf(responseBody: unknown): string | null {
 	return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
 }
 
-/** Why a finished send failed, in words, from Hypersender's status and body. */
-function failureReason(status: number, responseBody: unknown): { reason: string; fix: string } {
-	const said = apiMessageOf(responseBody);
-	if (status === 404) {
-		return {
-			reason: 'the recipient is not on WhatsApp',
-			fix: `Hypersender found no WhatsApp account for this chat ID${said ? ` (it said ${quoteValue(said)})` : ''}. Check the number and its country code; a number without WhatsApp cannot receive messages.`,
-		};
-	}
-	if (status === 422) {
-		return { reason: `Hypersender rejected it: ${describeValidationErrors(responseBody)}`, fix: 'Fix the fields named above in this item and send it again.' };
-	}
-	if (status >= 500) {
-		return {
-			reason: `Hypersender failed to send it${said ? `: ${quoteValue(said)}` : ''}`,
-			fix: 'The failure was on Hypersender\'s side. Try again later; if it keeps happening, contact Hypersender support.',
-		};
-	}
-	return { reason: `Hypersender answered HTTP ${status}${said ? `: ${quoteValue(said)}` : ''}`, fix: 'Check the values of this item and the instance in the Hypersender dashboard.' };
-}
-
 const FAILED: Record<QueuedKind, string> = { message: 'The message was not sent', action: 'The request failed', any: 'The queued request failed' };
+
+/** A finished send that failed, in words, from Hypersender's status and body. */
+function failureOf(kind: QueuedKind, status: number, responseBody: unknown): { message: string; fix: string } {
+	const said = apiMessageOf(responseBody);
+	const facts = { statusCode: status, apiMessage: said, body: responseBody };
+	// A restriction or an unresolved recipient reads as it does when it is the answer to the send
+	// (one table words both), leading with what happened; a 404 saying so is not "not on WhatsApp".
+	const refusal = refusalRuleFor(facts);
+	if (refusal) return { message: refusal.message(facts), fix: `${FAILED[kind]}. ${refusal.description(facts)}` };
+	const failed = (reason: string, fix: string) => ({ message: `${FAILED[kind]}: ${reason} (${status})`, fix });
+	if (status === 404) {
+		return failed(
+			'the recipient is not on WhatsApp',
+			`Hypersender found no WhatsApp account for this chat ID${said ? ` (it said ${quoteHypersender(said)})` : ''}. Check the number and its country code; a number without WhatsApp cannot receive messages.`,
+		);
+	}
+	if (status === 422) return failed(`Hypersender rejected it: ${describeValidationErrors(responseBody)}`, 'Fix the fields named above in this item and send it again.');
+	if (status >= 500) {
+		return failed(
+			`Hypersender failed to send it${said ? `: ${quoteHypersender(said)}` : ''}`,
+			"The failure was on Hypersender's side. Try again later; if it keeps happening, contact Hypersender support.",
+		);
+	}
+	return failed(`Hypersender answered HTTP ${status}${said ? `: ${quoteHypersender(said)}` : ''}`, 'Check the values of this item and the instance in the Hypersender dashboard.');
+}
 
 /**
  * The output item for a queued request's state: sent (or done), pending, or, for a failure, an
@@ -199,9 +203,9 @@ export function reportOutcome(ctx: IExecuteSingleFunctions, state: QueuedState, 
 	if (responseStatus >= 200 && responseStatus < 300) {
 		return { status: facts.kind === 'action' ? 'done' : 'sent', message_id: messageIdOf(responseBody), timestamp: timestampOf(responseBody), ...base, response_status: responseStatus };
 	}
-	const { reason, fix } = failureReason(responseStatus, responseBody);
+	const { message, fix } = failureOf(facts.kind, responseStatus, responseBody);
 	throw new HypersenderApiError(ctx.getNode(), ctx.getItemIndex(), {
-		message: `${FAILED[facts.kind]}: ${reason} (${responseStatus})`,
+		message,
 		description: `${fix}${facts.kind === 'any' ? ' If it was a message, it was not sent.' : ''} Queued request ${facts.uuid}${facts.chatId ? `, chat ${facts.chatId}` : ''}.`,
 		httpCode: String(responseStatus),
 		retryable: false,

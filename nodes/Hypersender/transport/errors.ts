@@ -1,8 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { quoteValue } from '../shared/quoteValue';
-
 /**
  * A failed Hypersender request, as the user sees it, plus what the retry loop needs: whether
  * another try can help and how long the server asked to wait. Built from the answer alone
@@ -55,11 +53,45 @@ interface StatusRule {
 	retryable: boolean;
 }
 
-const saidBy = ({ apiMessage }: AnswerFacts) => (apiMessage ? `Hypersender said ${quoteValue(apiMessage)}. ` : '');
+// Hypersender's own words are the point of an error that quotes them (a reset time at the end of a
+// long sentence); only a server sending a document instead of a sentence gets cut.
+const LONGEST_HYPERSENDER_TEXT = 500;
+
+/** Text from the answer as an error shows it: on one line, at most LONGEST_HYPERSENDER_TEXT characters. */
+function boundedText(text: string): string {
+	// Only the start is looked at, so a huge answer costs nothing; split into characters, so no emoji is cut in half.
+	const start = text.slice(0, LONGEST_HYPERSENDER_TEXT * 4);
+	const head = Array.from(start.replace(/\s+/g, ' ').trim());
+	if (head.length <= LONGEST_HYPERSENDER_TEXT && start.length === text.length) return head.join('');
+	return `${head.slice(0, LONGEST_HYPERSENDER_TEXT).join('')}… (${text.length} characters)`;
+}
+
+/** Hypersender's `message`, quoted whole (up to the bound). */
+export const quoteHypersender = (apiMessage: string) => `"${boundedText(apiMessage)}"`;
+
+const saidBy = ({ apiMessage }: AnswerFacts) => (apiMessage ? `Hypersender said ${quoteHypersender(apiMessage)}. ` : '');
+
+/** The kinds of Meta restriction Hypersender names in a 423, told apart by its words. */
+function restrictionKindOf(apiMessage: string | undefined): string {
+	const text = apiMessage ?? '';
+	if (/\bcapp(ed|ing)\b|\bquota\b/i.test(text)) return ': message capping, the new-chat quota of this cycle is used up';
+	if (/\btime-?lock|temporary restriction/i.test(text)) return ': a timelock, a temporary stop of messages to new contacts';
+	return '';
+}
+
+/** Hypersender's sentence that says when a restriction ends ("The quota resets in 12 days, 4 hours."), if it has one. */
+function restrictionEndOf(apiMessage: string | undefined): string | undefined {
+	const sentences = boundedText(apiMessage ?? '').split(/(?<=[.!?])\s+/);
+	return sentences.find((sentence) => /\b(resets?|ends?|ending|lifts?|expires?)\s+(in|at|on)\b/i.test(sentence));
+}
+
+const RESTRICTION_ADVICE =
+	"Open the instance in the Hypersender dashboard for its quota status and reset time. Until then send to chats with an existing conversation, or send to new contacts from a different instance (another number); Hypersender cannot lift Meta's restriction.";
 
 /**
  * Each status code Hypersender documents: what it means for the user, and whether the node
- * tries again. Looked up by `ruleForStatus`; a 404 is told apart by its message.
+ * tries again. Looked up by `ruleForStatus` by status and Hypersender's text: a 404 "Contact not
+ * found" and "could not resolve this recipient" (any status) are told apart by their message.
  */
 const STATUS_RULES: Record<string, StatusRule> = {
 	'401': {
@@ -91,6 +123,24 @@ const STATUS_RULES: Record<string, StatusRule> = {
 		description: () => 'Fix the fields named above in this item and run it again.',
 		retryable: false,
 	},
+	'423': {
+		message: (facts) => {
+			const end = restrictionEndOf(facts.apiMessage);
+			return (
+				`WhatsApp (Meta) restricted this number${restrictionKindOf(facts.apiMessage)} (423). ` +
+				`${end ? `Hypersender says: "${end}"` : 'Hypersender did not say when it ends.'} ` +
+				'Chats with an existing conversation still work; retrying will not help, so the node did not retry.'
+			);
+		},
+		description: (facts) => `${saidBy(facts)}${RESTRICTION_ADVICE}`,
+		retryable: false,
+	},
+	'unresolved recipient': {
+		message: (facts) => `WhatsApp could not resolve the recipient (${facts.statusCode}): Hypersender said ${quoteHypersender(facts.apiMessage ?? '')}`,
+		description: () =>
+			'This is not a validation error, and not proof that the number has no WhatsApp. Check the number and its country code: it may not exist or not be reachable. If it is right, this instance may be under a Meta restriction (see its status in the Hypersender dashboard): send to a chat with an existing conversation, or use a different instance. Retrying will not help.',
+		retryable: false,
+	},
 	'429': {
 		message: () => 'Hypersender rate limit reached (429)',
 		description: () =>
@@ -105,7 +155,7 @@ const STATUS_RULES: Record<string, StatusRule> = {
 	},
 	other: {
 		message: (facts) =>
-			`Hypersender answered HTTP ${facts.statusCode}${facts.apiMessage ? `: ${quoteValue(facts.apiMessage)}` : ''}`,
+			`Hypersender answered HTTP ${facts.statusCode}${facts.apiMessage ? `: ${quoteHypersender(facts.apiMessage)}` : ''}`,
 		description: () => 'The request was not accepted. Check the node parameters and the credential.',
 		retryable: false,
 	},
@@ -115,14 +165,28 @@ export function isContactNotFound({ statusCode, apiMessage }: AnswerFacts): bool
 	return statusCode === 404 && /contact not found/i.test(apiMessage ?? '');
 }
 
+/** "WhatsApp could not resolve this recipient...": the recipient may exist after all (Hypersender's words say so). */
+function isUnresolvedRecipient({ apiMessage }: AnswerFacts): boolean {
+	return /could not resolve (this|the) recipient/i.test(apiMessage ?? '');
+}
+
+/**
+ * The rows for Hypersender's refusals of a send, which read the same whether they are the answer
+ * to the send or a queued request's outcome: a Meta restriction (423, whatever its text) and an
+ * unresolved recipient (whatever its status).
+ */
+export function refusalRuleFor(facts: AnswerFacts): StatusRule | undefined {
+	if (facts.statusCode === 423) return STATUS_RULES['423'];
+	return isUnresolvedRecipient(facts) ? STATUS_RULES['unresolved recipient'] : undefined;
+}
+
 export function ruleForStatus(facts: AnswerFacts): StatusRule {
 	if (isContactNotFound(facts)) return STATUS_RULES['404 contact'];
+	const refusal = refusalRuleFor(facts);
+	if (refusal) return refusal;
 	if (facts.statusCode >= 500) return STATUS_RULES['5xx'];
 	return STATUS_RULES[String(facts.statusCode)] ?? STATUS_RULES.other;
 }
-
-// A 422's field messages go into the error message; a server can make them any length.
-const LONGEST_VALIDATION_TEXT = 500;
 
 /** Laravel's 422 shape: `{ errors: { field: ["..."] } }`; the content is free-form, so anything is shown as text. */
 export function describeValidationErrors(body: unknown): string {
@@ -132,7 +196,7 @@ export function describeValidationErrors(body: unknown): string {
 		: Object.entries(errors)
 				.map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.map(String).join(' ') : JSON.stringify(messages)}`)
 				.join('; ');
-	return text.length > LONGEST_VALIDATION_TEXT ? `${text.slice(0, LONGEST_VALIDATION_TEXT)}… (${text.length} characters)` : text;
+	return boundedText(text);
 }
 
 export function apiMessageOf(body: unknown): string | undefined {
