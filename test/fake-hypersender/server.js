@@ -11,7 +11,9 @@
  * shape), takes JSON or a multipart upload (`file`; the bytes are kept in `uploads`), records
  * the message in `messages` and answers "queued" with a UUID. GET queued-requests/{uuid}
  * answers null while processing, for `pollsWhileProcessing` polls, then the outcome: 201, or
- * 404 for recipients in `notOnWhatsApp`, or whatever `outcomeNext` queued.
+ * 404 for recipients in `notOnWhatsApp`, or whatever `outcomeNext` queued. `restrictSends` makes
+ * it refuse sends as Hypersender does under a Meta restriction (423 capping or timelock) or for
+ * an unresolved recipient, at once or as the queued outcome, for chosen chats or new contacts.
  *
  * Run standalone: node test/fake-hypersender/server.js [--port 5679] [--token T] [--instance I]
  *   [--rate-limit 600] [--window-ms 60000] [--reset-header]
@@ -151,6 +153,7 @@ class FakeHypersender {
 		this.notOnWhatsApp = new Set();
 		/** Chat IDs (as sent) whose sends are refused at once with this answer: `{ status, body, times? }` (a 422, a 500...; `times` sends only). */
 		this.refuseSendsTo = new Map();
+		/** Set by `restrictSends`: which sends are refused, and how. */
 		this.restriction = undefined;
 		/** How many polls of a queued request answer "still processing" (null) before its outcome. */
 		this.pollsWhileProcessing = 0;
