@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { ACCEPTED_CHAT_ID_FORMS, credentialsFor, errorOf, TOKEN, useFakeHypersender } from './fixtures';
-import { maxRetriesOption, requestsPerMinuteOption } from '../nodes/Hypersender/descriptions/ContactDescription';
+import { maxRetriesOption, requestsPerMinuteOption } from '../nodes/Hypersender/descriptions/sharedOptions';
 import { MAX_RETRIES, REQUESTS_PER_MINUTE } from '../nodes/Hypersender/transport';
 import { runHypersender } from './helpers/runWorkflow';
 

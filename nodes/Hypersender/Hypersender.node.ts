@@ -1,10 +1,14 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { chatIdField } from './descriptions/chatIdField';
-import { contactFields, contactOperations } from './descriptions/ContactDescription';
-import { messageFields, messageOperations } from './descriptions/MessageDescription';
+import { CONTACT_RECIPIENT_OPERATIONS, contactFields, contactOperations, contactOptions } from './descriptions/ContactDescription';
+import { MESSAGE_RECIPIENT_OPERATIONS, messageFields, messageOperations, messageOptions } from './descriptions/MessageDescription';
 import { queuedRequestFields, queuedRequestOperations } from './descriptions/QueuedRequestDescription';
+import { chatIdField, optionsCollection } from './descriptions/sharedOptions';
+import type { RecipientOperations } from './descriptions/sharedOptions';
+
+/** Where 'Chat ID or Phone' and Country show: each resource's operations with a recipient. */
+const RECIPIENTS: RecipientOperations = { contact: CONTACT_RECIPIENT_OPERATIONS, message: MESSAGE_RECIPIENT_OPERATIONS };
 
 export class Hypersender implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,13 +40,14 @@ export class Hypersender implements INodeType {
 				],
 				default: 'contact',
 			},
-			...contactOperations,
-			...messageOperations,
-			...queuedRequestOperations,
-			chatIdField,
+			contactOperations,
+			messageOperations,
+			queuedRequestOperations,
+			chatIdField(RECIPIENTS),
 			...contactFields,
 			...messageFields,
 			...queuedRequestFields,
+			optionsCollection(RECIPIENTS, contactOptions, messageOptions),
 		],
 	};
 }

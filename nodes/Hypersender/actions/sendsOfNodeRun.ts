@@ -14,13 +14,13 @@
  */
 import { createHash } from 'node:crypto';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IExecuteSingleFunctions, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteSingleFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
+import type { PreSend } from '../descriptions/operation';
 import type { HypersenderRequest, SendGate } from '../transport';
 import { systemClock, WAIT_NOT_NEEDED } from '../transport/pacer';
 import type { PacerClock } from '../transport/pacer';
 
-type PreSend = (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
 /** What a send of an earlier try came to: the items it output, or the error it failed with. */
 type Outcome = { items: INodeExecutionData[] } | { error: NodeApiError | NodeOperationError };
@@ -76,11 +76,12 @@ class NodeRunTry {
 	/** Waits until every item of the run has passed its input checks; throws when one failed. */
 	async admit(itemIndex: number): Promise<void> {
 		this.checked.add(itemIndex);
-		this.letWaitersGoIfDecided();
-		if (!this.decided()) {
-			this.watchForStoppedLoop();
-			if (!this.decided()) await new Promise<void>((resolve) => this.waiters.push(resolve));
-		}
+		if (!this.decided()) this.watchForStoppedLoop();
+		// The last item to be checked waits its turn too: the sends then reach the pacer in the order they came.
+		await new Promise<void>((resolve) => {
+			this.waiters.push(resolve);
+			this.letWaitersGoIfDecided();
+		});
 		if (this.stopSignal.aborted) throw this.stoppedError(itemIndex);
 	}
 

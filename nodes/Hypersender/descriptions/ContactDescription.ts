@@ -1,77 +1,48 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { getContact, getManyContacts, putChatIdIntoRequest, putContactNamesIntoBody, upsertContact } from '../actions/contact';
-import { MAX_RETRIES, REQUESTS_PER_MINUTE } from '../transport';
-import { countryOption } from './countryOption';
+import { operation, operationSelector } from './operation';
 
 const forContact = (...operation: string[]) => ({ show: { resource: ['contact'], operation } });
 
-export const contactOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['contact'] } },
-		options: [
-			{
-				name: 'Get',
-				value: 'get',
-				action: 'Get a contact',
-				description: "Read one contact from the WhatsApp number's address book",
-				routing: {
-					request: { method: 'GET', url: '/contacts/get' },
-					send: { paginate: true, preSend: [putChatIdIntoRequest] },
-					operations: { pagination: getContact },
-				},
-			},
-			{
-				name: 'Get Many',
-				value: 'getAll',
-				action: 'Get many contacts',
-				description: "List the contacts in the WhatsApp number's address book",
-				routing: {
-					request: { method: 'GET', url: '/contacts/get-all' },
-					send: { paginate: true },
-					operations: { pagination: getManyContacts },
-				},
-			},
-			{
-				name: 'Create or Update',
-				value: 'upsert',
-				action: 'Create or update a contact',
-				description:
-					'Create a new record, or update the current one if it already exists (upsert)',
-				routing: {
-					request: { method: 'POST', url: '/contacts/upsert' },
-					send: { paginate: true, preSend: [putChatIdIntoRequest, putContactNamesIntoBody] },
-					operations: { pagination: upsertContact },
-				},
-			},
-		],
-		default: 'upsert',
-	},
-];
+/** Contact operations that take a recipient ('Chat ID or Phone', Country). */
+export const CONTACT_RECIPIENT_OPERATIONS = ['get', 'upsert'] as const;
 
-export const requestsPerMinuteOption: INodeProperties = {
-	displayName: 'Requests per Minute',
-	name: 'requestsPerMinute',
-	type: 'number',
-	typeOptions: { minValue: REQUESTS_PER_MINUTE.min, maxValue: REQUESTS_PER_MINUTE.max },
-	default: 0, // REQUESTS_PER_MINUTE.fallback; n8n's lint wants the literal
-	description:
-		"Slows this node below the credential's Rate Limit Plan, e.g. to leave room for another workflow on the same account. It can only slow: every node on the account shares the plan's pace. 0 uses the plan.",
-};
-
-export const maxRetriesOption: INodeProperties = {
-	displayName: 'Max Retries',
-	name: 'maxRetries',
-	type: 'number',
-	typeOptions: { minValue: MAX_RETRIES.min, maxValue: MAX_RETRIES.max },
-	default: 5, // MAX_RETRIES.fallback; n8n's lint wants the literal
-	description:
-		'How often one item is retried after a rate limit (429), a Hypersender server error (5xx) or a dropped connection before it fails',
-};
+export const contactOperations: INodeProperties = operationSelector(
+	'contact',
+	[
+		operation({
+			value: 'get',
+			name: 'Get',
+			action: 'Get a contact',
+			description: "Read one contact from the WhatsApp number's address book",
+			method: 'GET',
+			url: '/contacts/get',
+			preSend: [putChatIdIntoRequest],
+			runner: getContact,
+		}),
+		operation({
+			value: 'getAll',
+			name: 'Get Many',
+			action: 'Get many contacts',
+			description: "List the contacts in the WhatsApp number's address book",
+			method: 'GET',
+			url: '/contacts/get-all',
+			runner: getManyContacts,
+		}),
+		operation({
+			value: 'upsert',
+			name: 'Create or Update',
+			action: 'Create or update a contact',
+			description: 'Create a new record, or update the current one if it already exists (upsert)',
+			method: 'POST',
+			url: '/contacts/upsert',
+			preSend: [putChatIdIntoRequest, putContactNamesIntoBody],
+			runner: upsertContact,
+		}),
+	],
+	'upsert',
+);
 
 export const contactFields: INodeProperties[] = [
 	{
@@ -106,102 +77,71 @@ export const contactFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['contact'], operation: ['getAll'], returnAll: [false] } },
 		description: 'Max number of results to return',
 	},
+];
+
+const forContactOption = (...operation: string[]) => ({ show: { '/resource': ['contact'], '/operation': operation } });
+
+/** The Contact operations' own entries of the node's Options collection. */
+export const contactOptions: INodeProperties[] = [
 	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: forContact('upsert'),
+		displayName: 'Sync Attempts',
+		name: 'syncAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 3 },
+		default: 1,
+		displayOptions: forContactOption('upsert'),
+		description:
+			"How often to send the same upsert. Hypersender advises 2-3 when the phone's address book does not pick a contact up at once (several WhatsApp apps on one phone).",
+	},
+	{
+		displayName: 'Delay Between Sync Attempts (Seconds)',
+		name: 'syncDelaySeconds',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 60 },
+		default: 3,
+		displayOptions: forContactOption('upsert'),
+	},
+	{
+		displayName: 'Verify by Reading Back',
+		name: 'verify',
+		type: 'boolean',
+		default: false,
+		displayOptions: forContactOption('upsert'),
+		description: 'Whether to read the contact back after the upsert and add the stored name, and whether it matches, to the output',
+	},
+	{
+		displayName: 'If Not Found',
+		name: 'ifNotFound',
+		type: 'options',
+		default: 'error',
+		displayOptions: forContactOption('get'),
 		options: [
-			countryOption,
-			maxRetriesOption,
-			requestsPerMinuteOption,
-			{
-				displayName: 'Sync Attempts',
-				name: 'syncAttempts',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 3 },
-				default: 1,
-				description:
-					"How often to send the same upsert. Hypersender advises 2-3 when the phone's address book does not pick a contact up at once (several WhatsApp apps on one phone).",
-			},
-			{
-				displayName: 'Delay Between Sync Attempts (Seconds)',
-				name: 'syncDelaySeconds',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 60 },
-				default: 3,
-			},
-			{
-				displayName: 'Verify by Reading Back',
-				name: 'verify',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to read the contact back after the upsert and add the stored name, and whether it matches, to the output',
-			},
+			{ name: 'Fail the Item', value: 'error', description: "Raise a 'Contact not found' error" },
+			{ name: 'Output an Item', value: 'outputItem', description: 'Output {found: false, chat_ID} and go on' },
 		],
 	},
 	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: forContact('get'),
+		displayName: 'Sort By',
+		name: 'sortBy',
+		type: 'options',
+		default: 'name',
+		displayOptions: forContactOption('getAll'),
 		options: [
-			countryOption,
-			{
-				displayName: 'If Not Found',
-				name: 'ifNotFound',
-				type: 'options',
-				default: 'error',
-				options: [
-					{ name: 'Fail the Item', value: 'error', description: "Raise a 'Contact not found' error" },
-					{
-						name: 'Output an Item',
-						value: 'outputItem',
-						description: 'Output {found: false, chat_ID} and go on',
-					},
-				],
-			},
-			maxRetriesOption,
-			requestsPerMinuteOption,
+			{ name: 'Name', value: 'name' },
+			{ name: 'ID', value: 'id' },
 		],
+		routing: { send: { type: 'query', property: 'sort_by' } },
 	},
 	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: forContact('getAll'),
+		displayName: 'Sort Order',
+		name: 'sortOrder',
+		type: 'options',
+		default: 'asc',
+		displayOptions: forContactOption('getAll'),
 		options: [
-			maxRetriesOption,
-			requestsPerMinuteOption,
-			{
-				displayName: 'Sort By',
-				name: 'sortBy',
-				type: 'options',
-				default: 'name',
-				options: [
-					{ name: 'Name', value: 'name' },
-					{ name: 'ID', value: 'id' },
-				],
-				routing: { send: { type: 'query', property: 'sort_by' } },
-			},
-			{
-				displayName: 'Sort Order',
-				name: 'sortOrder',
-				type: 'options',
-				default: 'asc',
-				options: [
-					{ name: 'Ascending', value: 'asc' },
-					{ name: 'Descending', value: 'desc' },
-				],
-				routing: { send: { type: 'query', property: 'sort_order' } },
-			},
+			{ name: 'Ascending', value: 'asc' },
+			{ name: 'Descending', value: 'desc' },
 		],
+		routing: { send: { type: 'query', property: 'sort_order' } },
 	},
 ];

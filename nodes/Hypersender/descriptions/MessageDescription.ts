@@ -1,52 +1,37 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { messagePreSend, sendAndReport } from '../actions/message';
 import { MAX_WAIT_SECONDS } from '../actions/queuedRequest';
-import { maxRetriesOption, requestsPerMinuteOption } from './ContactDescription';
-import { countryOption } from './countryOption';
+import { operation, operationSelector } from './operation';
 
 const forMessage = (...operation: string[]) => ({ show: { resource: ['message'], operation } });
+const forMessageOption = (...operation: string[]) => ({ show: { '/resource': ['message'], '/operation': operation } });
 
-export const WITH_RECIPIENT = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward', 'markSeen', 'startTyping', 'stopTyping', 'delete'];
+/** Message operations that take a recipient ('Chat ID or Phone', Country); React names its message by ID only. */
+export const MESSAGE_RECIPIENT_OPERATIONS = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward', 'markSeen', 'startTyping', 'stopTyping', 'delete'] as const;
 const WITH_REPLY_TO = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll'];
 
-function operation(value: string, name: string, action: string, description: string, method: 'POST' | 'PUT' | 'DELETE' = 'POST'): INodePropertyOptions {
-	return {
-		name,
-		value,
-		action,
-		description,
-		routing: {
-			request: { method },
-			send: { paginate: true, preSend: [messagePreSend[value]] },
-			operations: { pagination: sendAndReport },
-		},
-	};
-}
+/** A Message operation: its preSend hook (actions/message.ts) and the one Message runner. */
+const messageOperation = (value: string, name: string, action: string, description: string, method: 'POST' | 'PUT' | 'DELETE' = 'POST') =>
+	operation({ value, name, action, description, method, preSend: [messagePreSend[value]], runner: sendAndReport });
 
-export const messageOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['message'] } },
-		options: [
-			operation('delete', 'Delete', 'Delete a message', 'Delete a message for everyone', 'DELETE'),
-			operation('forward', 'Forward', 'Forward a message', 'Forward a message to another chat'),
-			operation('markSeen', 'Mark as Seen', 'Mark a message as seen', 'Send a read receipt for a message'),
-			operation('react', 'React', 'React to a message', 'React with an emoji, or remove the reaction', 'PUT'),
-			operation('sendContactCard', 'Send Contact Card', 'Send a contact card', 'Send a contact card from fields or a vCard'),
-			operation('sendLocation', 'Send Location', 'Send a location', 'Send a map location'),
-			operation('sendMedia', 'Send Media', 'Send an image, video, voice note or document', 'Send a file from a URL or from binary data'),
-			operation('sendPoll', 'Send Poll', 'Send a poll', 'Send a poll with answers to choose from'),
-			operation('sendText', 'Send Text', 'Send a text message', 'Send a WhatsApp text message to a phone number, chat or group'),
-			operation('startTyping', 'Start Typing', 'Show typing in a chat', 'Show "typing..." in a chat'),
-			operation('stopTyping', 'Stop Typing', 'Stop showing typing in a chat', 'Stop showing "typing..." in a chat'),
-		],
-		default: 'sendText',
-	},
-];
+export const messageOperations: INodeProperties = operationSelector(
+	'message',
+	[
+		messageOperation('delete', 'Delete', 'Delete a message', 'Delete a message for everyone', 'DELETE'),
+		messageOperation('forward', 'Forward', 'Forward a message', 'Forward a message to another chat'),
+		messageOperation('markSeen', 'Mark as Seen', 'Mark a message as seen', 'Send a read receipt for a message'),
+		messageOperation('react', 'React', 'React to a message', 'React with an emoji, or remove the reaction', 'PUT'),
+		messageOperation('sendContactCard', 'Send Contact Card', 'Send a contact card', 'Send a contact card from fields or a vCard'),
+		messageOperation('sendLocation', 'Send Location', 'Send a location', 'Send a map location'),
+		messageOperation('sendMedia', 'Send Media', 'Send an image, video, voice note or document', 'Send a file from a URL or from binary data'),
+		messageOperation('sendPoll', 'Send Poll', 'Send a poll', 'Send a poll with answers to choose from'),
+		messageOperation('sendText', 'Send Text', 'Send a text message', 'Send a WhatsApp text message to a phone number, chat or group'),
+		messageOperation('startTyping', 'Start Typing', 'Show typing in a chat', 'Show "typing..." in a chat'),
+		messageOperation('stopTyping', 'Stop Typing', 'Stop showing typing in a chat', 'Stop showing "typing..." in a chat'),
+	],
+	'sendText',
+);
 
 const messageIdDescription = 'A WhatsApp message ID such as true_12132132130@c.us_3EB08F6AD2A432386EFA0E: the message_id output of a send, or the ID from a webhook';
 
@@ -245,81 +230,72 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: forMessage('react'),
 		description: 'One emoji. Leave empty to remove your reaction.',
 	},
+];
+
+const ALL_MESSAGE_OPERATIONS = [...MESSAGE_RECIPIENT_OPERATIONS, 'react'];
+
+/** The Message operations' own entries of the node's Options collection. */
+export const messageOptions: INodeProperties[] = [
 	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: forMessage(...WITH_RECIPIENT, 'react'),
-		options: [
-			{ ...countryOption, displayOptions: { hide: { '/operation': ['react'] } } },
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				placeholder: 'invoice.pdf',
-				displayOptions: { show: { '/operation': ['sendMedia'], '/mediaType': ['image', 'document'] } },
-				description: 'The file name the recipient sees. Default: the binary file\'s name.',
-			},
-			{
-				displayName: 'Link Preview',
-				name: 'linkPreview',
-				type: 'boolean',
-				default: true,
-				displayOptions: { show: { '/operation': ['sendText'] } },
-				description: 'Whether WhatsApp shows a preview of the first link in the text',
-			},
-			{
-				...maxRetriesOption,
-				description:
-					'How often one item is retried. Sends are retried only after a rate limit (429), never after a server error or a dropped connection, so no message goes out twice.',
-			},
-			{
-				displayName: 'Max Wait (Seconds)',
-				name: 'maxWaitSeconds',
-				type: 'number',
-				typeOptions: { minValue: MAX_WAIT_SECONDS.min, maxValue: MAX_WAIT_SECONDS.max },
-				default: 60,
-				description:
-					'How long Wait for Result waits in all, checks and their time-outs included. A request still processing then, or whose result could not be read (poll_error says why), is output with status "pending" and its UUID, to be read later with Queued Request > Get.',
-			},
-			{
-				displayName: 'MIME Type',
-				name: 'mimeType',
-				type: 'string',
-				default: '',
-				placeholder: 'application/pdf',
-				displayOptions: { show: { '/operation': ['sendMedia'], '/mediaType': ['image', 'document'] } },
-				description: "Default: the binary file's MIME type",
-			},
-			{
-				displayName: 'Participant',
-				name: 'participant',
-				type: 'string',
-				default: '',
-				displayOptions: { show: { '/operation': ['markSeen'] } },
-				description: 'In a group: the chat ID or phone of the member who sent the message',
-			},
-			{
-				displayName: 'Reply To',
-				name: 'replyTo',
-				type: 'string',
-				default: '',
-				placeholder: 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E',
-				displayOptions: { show: { '/operation': WITH_REPLY_TO } },
-				description: `The message to reply to (quoted above the new one). ${messageIdDescription}.`,
-			},
-			requestsPerMinuteOption,
-			{
-				displayName: 'Wait for Result',
-				name: 'waitForResult',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to wait until Hypersender has processed the request and output whether it was sent (each check is one request against your plan). Off outputs status "queued" and the UUID at once.',
-			},
-		],
+		displayName: 'File Name',
+		name: 'fileName',
+		type: 'string',
+		default: '',
+		placeholder: 'invoice.pdf',
+		displayOptions: { show: { '/resource': ['message'], '/operation': ['sendMedia'], '/mediaType': ['image', 'document'] } },
+		description: "The file name the recipient sees. Default: the binary file's name.",
+	},
+	{
+		displayName: 'Link Preview',
+		name: 'linkPreview',
+		type: 'boolean',
+		default: true,
+		displayOptions: forMessageOption('sendText'),
+		description: 'Whether WhatsApp shows a preview of the first link in the text',
+	},
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: MAX_WAIT_SECONDS.min, maxValue: MAX_WAIT_SECONDS.max },
+		default: 60,
+		displayOptions: forMessageOption(...ALL_MESSAGE_OPERATIONS),
+		description:
+			'How long Wait for Result waits in all, checks and their time-outs included. A request still processing then, or whose result could not be read (poll_error says why), is output with status "pending" and its UUID, to be read later with Queued Request > Get.',
+	},
+	{
+		displayName: 'MIME Type',
+		name: 'mimeType',
+		type: 'string',
+		default: '',
+		placeholder: 'application/pdf',
+		displayOptions: { show: { '/resource': ['message'], '/operation': ['sendMedia'], '/mediaType': ['image', 'document'] } },
+		description: "Default: the binary file's MIME type",
+	},
+	{
+		displayName: 'Participant',
+		name: 'participant',
+		type: 'string',
+		default: '',
+		displayOptions: forMessageOption('markSeen'),
+		description: 'In a group: the chat ID or phone of the member who sent the message',
+	},
+	{
+		displayName: 'Reply To',
+		name: 'replyTo',
+		type: 'string',
+		default: '',
+		placeholder: 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E',
+		displayOptions: forMessageOption(...WITH_REPLY_TO),
+		description: `The message to reply to (quoted above the new one). ${messageIdDescription}.`,
+	},
+	{
+		displayName: 'Wait for Result',
+		name: 'waitForResult',
+		type: 'boolean',
+		default: true,
+		displayOptions: forMessageOption(...ALL_MESSAGE_OPERATIONS),
+		description:
+			'Whether to wait until Hypersender has processed the request and output whether it was sent (each check is one request against your plan). Off outputs status "queued" and the UUID at once.',
 	},
 ];

@@ -1,31 +1,23 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { getQueuedRequest, putQueuedRequestUuidIntoUrl } from '../actions/queuedRequest';
-import { maxRetriesOption, requestsPerMinuteOption } from './ContactDescription';
+import { operation, operationSelector } from './operation';
 
-export const queuedRequestOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['queuedRequest'] } },
-		options: [
-			{
-				name: 'Get',
-				value: 'get',
-				action: 'Get the outcome of a send',
-				description: 'Read whether a queued send went out, by its UUID',
-				routing: {
-					request: { method: 'GET' },
-					send: { paginate: true, preSend: [putQueuedRequestUuidIntoUrl] },
-					operations: { pagination: getQueuedRequest },
-				},
-			},
-		],
-		default: 'get',
-	},
-];
+export const queuedRequestOperations: INodeProperties = operationSelector(
+	'queuedRequest',
+	[
+		operation({
+			value: 'get',
+			name: 'Get',
+			action: 'Get the outcome of a send',
+			description: 'Read whether a queued send went out, by its UUID',
+			method: 'GET',
+			preSend: [putQueuedRequestUuidIntoUrl],
+			runner: getQueuedRequest,
+		}),
+	],
+	'get',
+);
 
 export const queuedRequestFields: INodeProperties[] = [
 	{
@@ -37,14 +29,5 @@ export const queuedRequestFields: INodeProperties[] = [
 		placeholder: '={{ $json.queued_request_uuid }}',
 		displayOptions: { show: { resource: ['queuedRequest'], operation: ['get'] } },
 		description: 'The queued_request_uuid that a Message operation output',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show: { resource: ['queuedRequest'], operation: ['get'] } },
-		options: [maxRetriesOption, requestsPerMinuteOption],
 	},
 ];

@@ -1,0 +1,88 @@
+/**
+ * The node's description as n8n loads it: every operation is sent through the transport (never by
+ * RoutingNode itself), the recipient field and Country show exactly for each resource's operations
+ * with a recipient, and the node has one Options collection.
+ */
+import { DirectoryLoader } from 'n8n-core';
+import { NodeHelpers } from 'n8n-workflow';
+import type { INode, INodeParameters, INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
+
+import { messagePreSend } from '../nodes/Hypersender/actions/message';
+import { CONTACT_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/ContactDescription';
+import { MESSAGE_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/MessageDescription';
+import { Hypersender } from '../nodes/Hypersender/Hypersender.node';
+
+function loadedDescription(): INodeTypeDescription {
+	const nodeType = new Hypersender();
+	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
+	return nodeType.description;
+}
+
+const description = loadedDescription();
+const resources = (description.properties.find((property) => property.name === 'resource')?.options ?? []) as INodePropertyOptions[];
+
+/** Every resource's operations, as the editor offers them. */
+function operationsOf(resource: string): INodePropertyOptions[] {
+	const selectors = description.properties.filter((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource));
+	expect(selectors).toHaveLength(1);
+	return selectors[0].options as INodePropertyOptions[];
+}
+
+const pairs = resources.flatMap((resource) => operationsOf(String(resource.value)).map((operation) => [String(resource.value), operation] as const));
+
+const node = (parameters: INodeParameters): INode => ({ id: 'n', name: 'Hypersender', type: 'hypersender', typeVersion: 1, position: [0, 0], parameters });
+/** Whether n8n's editor shows `property` for this resource and operation (root paths such as /operation included). */
+function shows(property: INodeProperties, resource: string, operation: string): boolean {
+	const parameters = NodeHelpers.getNodeParameters(description.properties, { resource, operation }, true, false, null, description) ?? {};
+	return NodeHelpers.displayParameter(parameters, property, node(parameters), description, parameters);
+}
+
+describe('every operation goes through the transport', () => {
+	test.each(pairs.map(([resource, operation]) => [`${resource} > ${operation.name}`, operation]))('%s: paginate with a runner, so RoutingNode calls the runner instead of sending', (_, operation) => {
+		const routing = (operation as INodePropertyOptions).routing;
+		expect(routing?.send?.paginate).toBe(true);
+		expect(typeof routing?.operations?.pagination).toBe('function');
+		expect(routing?.request?.method).toMatch(/^(GET|POST|PUT|DELETE)$/);
+		for (const hook of routing?.send?.preSend ?? []) expect(typeof hook).toBe('function');
+	});
+
+	test('no field starts or redirects a request of its own (only the operations carry request routing)', () => {
+		const operationSelectors = new Set(description.properties.filter((property) => property.name === 'operation'));
+		const fieldsWithRequestRouting: string[] = [];
+		const visit = (property: INodeProperties | INodePropertyOptions, path: string) => {
+			const routing = 'routing' in property ? property.routing : undefined;
+			if (routing && (routing.request || routing.operations || routing.send?.paginate !== undefined)) fieldsWithRequestRouting.push(path);
+			for (const child of ('options' in property && Array.isArray(property.options) ? property.options : []) as Array<INodeProperties | INodePropertyOptions>) {
+				visit(child, `${path}.${'name' in child ? child.name : ''}`);
+			}
+		};
+		for (const property of description.properties) if (!operationSelectors.has(property)) visit(property, property.name);
+		expect(fieldsWithRequestRouting).toEqual([]);
+	});
+
+	test('every Message operation has its preSend hook, counted in its node run', () => {
+		expect(Object.keys(messagePreSend).sort()).toEqual(operationsOf('message').map((operation) => String(operation.value)).sort());
+		for (const operation of operationsOf('message')) expect(operation.routing?.send?.preSend).toEqual([messagePreSend[String(operation.value)]]);
+	});
+});
+
+describe('the recipient shows where a resource says its operations take one', () => {
+	const recipients: Record<string, readonly string[]> = { contact: CONTACT_RECIPIENT_OPERATIONS, message: MESSAGE_RECIPIENT_OPERATIONS };
+	const chatIdFields = description.properties.filter((property) => property.name === 'chatId');
+	const options = description.properties.filter((property) => property.name === 'options');
+	const country = (options[0]?.options as INodeProperties[] | undefined)?.find((option) => option.name === 'defaultCountryCode');
+
+	test('one Chat ID field, one Options collection (sorted), with Country in it', () => {
+		expect(chatIdFields).toHaveLength(1);
+		expect(options).toHaveLength(1);
+		const names = (options[0].options as INodeProperties[]).map((option) => option.displayName);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+		expect(country).toBeDefined();
+	});
+
+	test.each(pairs.map(([resource, operation]) => [resource, String(operation.value)]))('%s > %s', (resource, operation) => {
+		const expected = recipients[resource]?.includes(operation) ?? false;
+		expect(shows(chatIdFields[0], resource, operation)).toBe(expected);
+		expect(shows(country as INodeProperties, resource, operation)).toBe(expected);
+	});
+});
