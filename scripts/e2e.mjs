@@ -45,7 +45,7 @@ import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, runJsonFrom, runN
 import { outputOf } from './e2e/workflows.mjs';
 
 /** The scenario modules in scripts/e2e/, in the order they run. */
-const SCENARIOS = ['contacts', 'credential-test', 'cancel', 'messages', 'trigger', 'refusals'];
+const SCENARIOS = ['contacts', 'credential-test', 'cancel', 'messages', 'trigger', 'stop-on-error', 'refusals'];
 
 
 const require = createRequire(import.meta.url);
