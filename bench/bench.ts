@@ -15,7 +15,7 @@ import { WorkflowExpression } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runHypersender, runNode } from '../test/helpers/runWorkflow';
-import { benchMessages } from './messages';
+import { benchMessageCap, benchMessages } from './messages';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -266,7 +266,7 @@ account paused, and finishes in the next window.
 	const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
 	const othersStart = previous.indexOf(OTHER_SECTIONS_MARKER);
 	const others = othersStart === -1 ? `\n${OTHER_SECTIONS_MARKER}\n` : `\n${previous.slice(othersStart)}`;
-	writeFileSync(file, report + (await benchMessages()) + others);
+	writeFileSync(file, report + (await benchMessages()) + (await benchMessageCap()) + others);
 	console.log(`\nWrote BENCHMARKS.md`);
 	console.log(`expression evaluations per item: ours ${fmt(ours.expressionsPerItem, 1)}, HTTP Request node ${fmt(httpNode.expressionsPerItem, 1)}`);
 	console.log(`ratio to HTTP Request node ${fmt(ours.itemsPerSecond / httpNode.itemsPerSecond)}x (before: ${RATIO_BEFORE_REQUEST_PATH}x), to ceiling ${fmt(ours.itemsPerSecond / ceiling.itemsPerSecond)}x; limited: ${fmt(named.seconds / ideal)}x and ${fmt(tooHigh.seconds / ideal)}x of ideal`);

@@ -56,16 +56,28 @@ export class HypersenderApi implements ICredentialType {
 			options: RATE_LIMIT_PLAN_OPTIONS,
 			default: 'starter',
 			description:
-				'Your Hypersender plan. The node paces its requests to the plan\'s requests per minute so bulk imports do not fail with 429 errors.',
+				"Your Hypersender plan. The node paces every request to the plan's requests per minute, and messages it sends also to its messages per minute, so bulk runs do not fail with 429 errors.",
 		},
 		{
-			displayName: 'Requests per Minute',
+			// The name predates the message cap; saved credentials keep it.
+			displayName: 'Custom Requests per Minute',
 			name: 'customRequestsPerMinute',
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 60,
 			displayOptions: { show: { rateLimitPlan: ['custom'] } },
-			description: 'The requests per minute your account is allowed',
+			description: 'The requests per minute your account is allowed (every call: sends, checks of queued requests, contacts)',
+		},
+		{
+			displayName: 'Custom Messages per Minute',
+			name: 'customMessagesPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			// 0, not a number: n8n fills a field missing from a saved credential with its default, and
+			// a Custom credential saved before this field existed must keep sending as it did.
+			default: 0,
+			displayOptions: { show: { rateLimitPlan: ['custom'] } },
+			description: 'The messages per minute your account may send. 0 = the same as Custom Requests per Minute.',
 		},
 		{
 			displayName: 'Webhook Authorization',

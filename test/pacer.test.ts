@@ -1,9 +1,10 @@
 import { apiBaseUrlOf } from '../nodes/Hypersender/transport/account';
 import { parseRetryAfter } from '../nodes/Hypersender/transport/errors';
 import { backoffMs } from '../nodes/Hypersender/transport';
-import { LONGEST_PAUSE_MS, pacerForAccount, PacingLane, RequestPacer, systemClock } from '../nodes/Hypersender/transport/pacer';
-import type { PacerClock } from '../nodes/Hypersender/transport/pacer';
-import { requestsPerMinuteForPlan } from '../nodes/Hypersender/transport/rateLimitPlans';
+import { LONGEST_PAUSE_MS, pacerForAccount, PacingLane, PLAN_MEMORY_MS, RequestPacer, systemClock } from '../nodes/Hypersender/transport/pacer';
+import type { PacerClock, Turn } from '../nodes/Hypersender/transport/pacer';
+import { limitsForPlan, PLAN_LIMITS, RATE_LIMIT_PLAN_OPTIONS } from '../nodes/Hypersender/transport/rateLimitPlans';
+import type { PlanLimits } from '../nodes/Hypersender/transport/rateLimitPlans';
 
 /** A clock whose time moves only when every sleeper due by then has been woken. */
 class FakeClock implements PacerClock {
@@ -48,6 +49,22 @@ async function flushMicrotasks() {
 
 const cancelled = () => new Error('cancelled');
 
+const plan = (requestsPerMinute: number | undefined, messagesPerMinute = requestsPerMinute): PlanLimits => ({ requestsPerMinute, messagesPerMinute });
+
+/** A pacer whose every request is made on one credential's plan, as the transport makes them. */
+class PacerOnPlan extends RequestPacer {
+	private readonly limits: PlanLimits;
+
+	constructor(limits: number | PlanLimits | undefined, clock: PacerClock, maxInFlight?: number) {
+		super(clock, maxInFlight);
+		this.limits = typeof limits === 'object' ? limits : plan(limits);
+	}
+
+	async acquire(signal: AbortSignal | undefined, onCancel: () => Error, turn: Turn = {}) {
+		return await super.acquire(signal, onCancel, { plan: this.limits, ...turn });
+	}
+}
+
 async function sendTimes(pacer: RequestPacer, clock: FakeClock, count: number, holdMs = 0) {
 	const sentAt: number[] = [];
 	const all = Array.from({ length: count }, async () => {
@@ -66,13 +83,13 @@ const perMinute = (pacer: RequestPacer) => Math.round(60_000 / pacer.intervalMs 
 describe('RequestPacer', () => {
 	test('spaces requests evenly, 2% under the plan rate: 60 per minute is one every 1.02 s', async () => {
 		const clock = new FakeClock();
-		const sentAt = await sendTimes(new RequestPacer(60, clock), clock, 5);
+		const sentAt = await sendTimes(new PacerOnPlan(60, clock), clock, 5);
 		expect(sentAt.map(Math.round)).toEqual([0, 1020, 2041, 3061, 4082]);
 	});
 
 	test('600 requests at 600 per minute take about a minute, never more than the limit in any window', async () => {
 		const clock = new FakeClock();
-		const sentAt = await sendTimes(new RequestPacer(600, clock), clock, 600);
+		const sentAt = await sendTimes(new PacerOnPlan(600, clock), clock, 600);
 		expect(sentAt[599]).toBeGreaterThan(60_000);
 		expect(sentAt[599]).toBeLessThan(61_500);
 		for (const start of sentAt) {
@@ -82,7 +99,7 @@ describe('RequestPacer', () => {
 
 	test('bounds the requests in flight even without a rate limit', async () => {
 		const clock = new FakeClock();
-		const pacer = new RequestPacer(undefined, clock, 4);
+		const pacer = new PacerOnPlan(undefined, clock, 4);
 		let inFlight = 0;
 		let peak = 0;
 		const all = Array.from({ length: 20 }, async () => {
@@ -100,7 +117,7 @@ describe('RequestPacer', () => {
 
 	test('a pause (from Retry-After) holds back requests already waiting for their turn', async () => {
 		const clock = new FakeClock();
-		const pacer = new RequestPacer(60, clock);
+		const pacer = new PacerOnPlan(60, clock);
 		const sentAt: number[] = [];
 		const all = Array.from({ length: 3 }, async () => {
 			const release = await pacer.acquire(undefined, cancelled);
@@ -113,8 +130,10 @@ describe('RequestPacer', () => {
 		expect(sentAt.map(Math.round)).toEqual([0, 30_000, 31_020]);
 	});
 
-	test('learns a stricter limit from X-RateLimit-Limit, never a looser one', () => {
-		const pacer = new RequestPacer(1200, new FakeClock());
+	test('learns a stricter limit from X-RateLimit-Limit, never a looser one', async () => {
+		const clock = new FakeClock();
+		const pacer = new PacerOnPlan(1200, clock);
+		await sendTimes(pacer, clock, 1);
 		expect(perMinute(pacer)).toBe(1200);
 		pacer.learnFromAnswer({ 'x-ratelimit-limit': '600', 'x-ratelimit-remaining': '599' }, undefined);
 		expect(perMinute(pacer)).toBe(600);
@@ -122,8 +141,10 @@ describe('RequestPacer', () => {
 		expect(perMinute(pacer)).toBe(1200);
 	});
 
-	test.each(['0.001', '0', '-5', '1e9', 'abc', 'Infinity', ''])('an absurd X-RateLimit-Limit %p is ignored', (limit) => {
-		const pacer = new RequestPacer(60, new FakeClock());
+	test.each(['0.001', '0', '-5', '1e9', 'abc', 'Infinity', ''])('an absurd X-RateLimit-Limit %p is ignored', async (limit) => {
+		const clock = new FakeClock();
+		const pacer = new PacerOnPlan(60, clock);
+		await sendTimes(pacer, clock, 1);
 		pacer.learnFromAnswer({ 'x-ratelimit-limit': limit }, undefined);
 		expect(perMinute(pacer)).toBe(60);
 	});
@@ -131,17 +152,17 @@ describe('RequestPacer', () => {
 	test('X-RateLimit-Remaining: 0 pauses until X-RateLimit-Reset, in seconds from now or as a Unix time', async () => {
 		const clock = new FakeClock();
 		clock.time = 1_800_000_000_000;
-		const relative = new RequestPacer(undefined, clock);
+		const relative = new PacerOnPlan(undefined, clock);
 		relative.learnFromAnswer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '25' }, undefined);
 		expect(await sendTimes(relative, clock, 1)).toEqual([1_800_000_025_000]);
-		const absolute = new RequestPacer(undefined, clock);
+		const absolute = new PacerOnPlan(undefined, clock);
 		absolute.learnFromAnswer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(clock.time / 1000 + 40) }, undefined);
 		expect(await sendTimes(absolute, clock, 1)).toEqual([1_800_000_065_000]);
 	});
 
 	test('no header can pause an account for longer than the longest pause', async () => {
 		const clock = new FakeClock();
-		const pacer = new RequestPacer(undefined, clock);
+		const pacer = new PacerOnPlan(undefined, clock);
 		pacer.learnFromAnswer({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '99999999999' }, undefined);
 		pacer.learnFromAnswer({}, 10 ** 15);
 		expect(await sendTimes(pacer, clock, 1)).toEqual([LONGEST_PAUSE_MS]);
@@ -149,7 +170,7 @@ describe('RequestPacer', () => {
 
 	test('cancelled waiters leave the queue unsent, and the next request is due one spacing after the last one sent', async () => {
 		const clock = new FakeClock();
-		const pacer = new RequestPacer(60, clock);
+		const pacer = new PacerOnPlan(60, clock);
 		const abort = new AbortController();
 		const outcomes: string[] = [];
 		const cancelledRun = Array.from({ length: 5 }, async (_, i) => {
@@ -171,11 +192,11 @@ describe('RequestPacer', () => {
 
 	test("a node's stricter lane slows that node only; the account's other requests pass it by", async () => {
 		const clock = new FakeClock();
-		const account = new RequestPacer(120, clock);
+		const account = new PacerOnPlan(120, clock);
 		const slowNode = new PacingLane(30);
 		const sent: Record<string, number[]> = { slow: [], other: [] };
 		const send = async (lane: 'slow' | 'other') => {
-			const release = await account.acquire(undefined, cancelled, lane === 'slow' ? slowNode : undefined);
+			const release = await account.acquire(undefined, cancelled, { lane: lane === 'slow' ? slowNode : undefined });
 			sent[lane].push(clock.now());
 			release();
 		};
@@ -245,7 +266,7 @@ async function twoWorkers(clock: FakeClock, server: WindowedServer, planPerMinut
 				throw new Error('gave up');
 			}),
 		);
-	const done = Promise.all([worker(new RequestPacer(planPerMinute, clock)), worker(new RequestPacer(planPerMinute, clock))]);
+	const done = Promise.all([worker(new PacerOnPlan(planPerMinute, clock)), worker(new PacerOnPlan(planPerMinute, clock))]);
 	await clock.runAll();
 	await done;
 	return clock.now();
@@ -277,7 +298,7 @@ describe('workers that share a plan without talking to each other', () => {
 	test('a single worker is not slowed by the window budget', async () => {
 		const clock = clockAtUnixTime();
 		const server = new WindowedServer(clock, 600, 60_000, true);
-		const pacer = new RequestPacer(600, clock);
+		const pacer = new PacerOnPlan(600, clock);
 		const all = Array.from({ length: 600 }, async () => {
 			const release = await pacer.acquire(undefined, cancelled);
 			pacer.learnFromAnswer(server.answer().headers, undefined);
@@ -291,23 +312,124 @@ describe('workers that share a plan without talking to each other', () => {
 });
 
 describe('one pacer per account', () => {
-	test('every node and execution on an account shares one pacer, whatever its limit', () => {
+	test('every node and execution on an account shares one pacer, whatever its plan', () => {
 		const clock = new FakeClock();
-		const a = pacerForAccount('account-a', 60, clock);
-		expect(pacerForAccount('account-a', 100, clock)).toBe(a);
-		expect(perMinute(a)).toBe(100);
-		expect(pacerForAccount('account-b', 60, clock)).not.toBe(a);
+		const a = pacerForAccount('account-a', clock);
+		expect(pacerForAccount('account-a', clock)).toBe(a);
+		expect(pacerForAccount('account-b', clock)).not.toBe(a);
 	});
 
 	test('an idle pacer is forgotten after its lifetime, but not while a pause is still running', async () => {
 		const clock = new FakeClock();
-		const paused = pacerForAccount('account-paused', 60, clock);
+		const paused = pacerForAccount('account-paused', clock);
 		paused.learnFromAnswer({}, 4 * 60_000);
-		const idle = pacerForAccount('account-idle', 60, clock);
+		const idle = pacerForAccount('account-idle', clock);
 		clock.time += 3 * 60_000;
-		pacerForAccount('someone-else', 60, clock);
-		expect(pacerForAccount('account-paused', 60, clock)).toBe(paused);
-		expect(pacerForAccount('account-idle', 60, clock)).not.toBe(idle);
+		pacerForAccount('someone-else', clock);
+		expect(pacerForAccount('account-paused', clock)).toBe(paused);
+		expect(pacerForAccount('account-idle', clock)).not.toBe(idle);
+	});
+});
+
+/** Sends each request's turn at once, in this order, and records when each got through. */
+async function turnTimes(pacer: RequestPacer, clock: FakeClock, turns: Array<Turn & { name: string }>) {
+	const sentAt: Record<string, number[]> = {};
+	const all = turns.map(async ({ name, ...turn }) => {
+		const release = await pacer.acquire(undefined, cancelled, turn);
+		(sentAt[name] ??= []).push(clock.now());
+		release();
+	});
+	await clock.runAll();
+	await Promise.all(all);
+	return sentAt;
+}
+
+const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
+const repeat = <T>(count: number, turn: T) => Array.from({ length: count }, () => turn);
+
+describe('messages per minute', () => {
+	// Business: 500 requests but only 60 messages a minute.
+	const business = plan(500, 60);
+
+	test('messages are spaced to the message cap; reads and checks between them only to the request cap', async () => {
+		const clock = new FakeClock();
+		const pacer = new RequestPacer(clock);
+		const sentAt = await turnTimes(pacer, clock, [...repeat(3, { name: 'send', plan: business, countsAsMessage: true }), ...repeat(6, { name: 'read', plan: business })]);
+		expect(Math.min(...gaps(sentAt.send))).toBeGreaterThanOrEqual(60_000 / 60 / 0.98 - 1);
+		// The reads are not held behind the waiting messages: all six are out before the second message.
+		expect(sentAt.read[5]).toBeLessThan(sentAt.send[1]);
+		const all = [...sentAt.send, ...sentAt.read].sort((a, b) => a - b);
+		expect(Math.min(...gaps(all))).toBeGreaterThanOrEqual(60_000 / 500 / 0.98 - 1);
+	});
+
+	test('a message waits for both caps: the request cap where it is the stricter', async () => {
+		const clock = new FakeClock();
+		const sentAt = await turnTimes(new RequestPacer(clock), clock, repeat(3, { name: 'send', plan: plan(60, 600), countsAsMessage: true }));
+		expect(sentAt.send.map(Math.round)).toEqual([0, 1020, 2041]);
+	});
+
+	test('No Pacing paces neither', async () => {
+		const clock = new FakeClock();
+		const sentAt = await turnTimes(new RequestPacer(clock), clock, repeat(5, { name: 'send', plan: limitsForPlan('unlimited', undefined, undefined), countsAsMessage: true }));
+		expect(sentAt.send).toEqual([0, 0, 0, 0, 0]);
+	});
+});
+
+describe('two credentials on one account with different plans', () => {
+	const enterprise = plan(1000);
+	const starter = plan(60);
+	const spacing = (perMinute: number) => 60_000 / perMinute / 0.98;
+
+	test('while both wait, the stricter plan paces every request of the account', async () => {
+		const clock = new FakeClock();
+		const sentAt = await turnTimes(new RequestPacer(clock), clock, [...repeat(3, { name: 'loose', plan: enterprise }), ...repeat(3, { name: 'strict', plan: starter })]);
+		const all = [...sentAt.loose, ...sentAt.strict].sort((a, b) => a - b);
+		expect(Math.min(...gaps(all))).toBeGreaterThanOrEqual(spacing(60) - 1);
+	});
+
+	test('the stricter plan holds for PLAN_MEMORY_MS after its last request, then the other plan paces alone', async () => {
+		const clock = new FakeClock();
+		const pacer = new RequestPacer(clock);
+		await turnTimes(pacer, clock, [{ name: 'strict', plan: starter }]);
+		clock.time += 10_000;
+		const soon = await turnTimes(pacer, clock, repeat(3, { name: 'loose', plan: enterprise }));
+		expect(Math.min(...gaps(soon.loose))).toBeGreaterThanOrEqual(spacing(60) - 1);
+		clock.time += PLAN_MEMORY_MS;
+		const later = await turnTimes(pacer, clock, repeat(3, { name: 'loose', plan: enterprise }));
+		expect(gaps(later.loose).map(Math.round)).toEqual([61, 61]);
+	});
+
+	test('a plan whose requests wait longer than PLAN_MEMORY_MS stays in force until the last of them is out', async () => {
+		const clock = new FakeClock();
+		// 30 requests at 10 a minute wait three minutes; a looser plan's requests arrive behind them.
+		const sentAt = await turnTimes(new RequestPacer(clock), clock, [...repeat(30, { name: 'strict', plan: plan(10) }), ...repeat(30, { name: 'loose', plan: enterprise })]);
+		const lastStrict = Math.max(...sentAt.strict);
+		expect(lastStrict).toBeGreaterThan(PLAN_MEMORY_MS);
+		const upToLastStrict = [...sentAt.strict, ...sentAt.loose].filter((t) => t <= lastStrict).sort((a, b) => a - b);
+		expect(Math.min(...gaps(upToLastStrict))).toBeGreaterThanOrEqual(spacing(10) - 1);
+	});
+});
+
+describe('node lanes', () => {
+	test('are found by their node key: the same key is the same lane, another key another', () => {
+		const pacer = new RequestPacer(new FakeClock());
+		const lane = pacer.laneFor('execution-1|Send', 30);
+		expect(pacer.laneFor('execution-1|Send', 30)).toBe(lane);
+		expect(pacer.laneFor('execution-2|Send', 30)).not.toBe(lane);
+		expect(pacer.laneFor('execution-1|Send', 20)).not.toBe(lane);
+	});
+
+	test('a lane is forgotten only once it paces like a new one: nothing waits and its spacing has passed', async () => {
+		const clock = new FakeClock();
+		const pacer = new RequestPacer(clock);
+		const lane = pacer.laneFor('execution-1|Send', 30);
+		await turnTimes(pacer, clock, [{ name: 'send', lane }]);
+		clock.time += 1000;
+		pacer.laneFor('execution-2|Send', 30);
+		expect(pacer.laneFor('execution-1|Send', 30)).toBe(lane);
+		clock.time += 1100;
+		pacer.laneFor('execution-3|Send', 30);
+		expect(pacer.laneFor('execution-1|Send', 30)).not.toBe(lane);
 	});
 });
 
@@ -351,15 +473,28 @@ describe('retries', () => {
 
 describe('plans', () => {
 	test.each([
-		['freeTrial', undefined, 10],
-		['starter', undefined, 60],
-		['pro', undefined, 100],
-		['business', undefined, 500],
-		['enterprise', undefined, 1000],
-		['custom', 250, 250],
-		['unlimited', undefined, undefined],
-	])('%s is %p per minute', (plan, custom, expected) => {
-		expect(requestsPerMinuteForPlan(plan, custom)).toBe(expected);
+		['freeTrial', undefined, undefined, 10, 10],
+		['starter', undefined, undefined, 60, 60],
+		['pro', undefined, undefined, 100, 100],
+		['business', undefined, undefined, 500, 60],
+		['enterprise', undefined, undefined, 1000, 1000],
+		['custom', 600, 120, 600, 120],
+		// A Custom credential saved before the message field, or with it at 0: as many messages as requests.
+		['custom', 250, undefined, 250, 250],
+		['custom', 250, 0, 250, 250],
+		['custom', undefined, undefined, 60, 60],
+		['unlimited', undefined, undefined, undefined, undefined],
+		['a plan this version does not know', undefined, undefined, 60, 60],
+	])('%s (custom %p requests, %p messages) allows %p requests and %p messages per minute', (name, customRequests, customMessages, requestsPerMinute, messagesPerMinute) => {
+		expect(limitsForPlan(name, customRequests, customMessages)).toEqual({ requestsPerMinute, messagesPerMinute });
+	});
+
+	test('each named plan shows both of its numbers', () => {
+		for (const [value, { requestsPerMinute, messagesPerMinute }] of Object.entries(PLAN_LIMITS)) {
+			const option = RATE_LIMIT_PLAN_OPTIONS.find((candidate) => candidate.value === value);
+			expect(option?.name).toContain(`(${requestsPerMinute} Requests, ${messagesPerMinute} Messages per Minute)`);
+		}
+		expect(RATE_LIMIT_PLAN_OPTIONS.find((option) => option.value === 'business')?.name).toBe('Business (500 Requests, 60 Messages per Minute)');
 	});
 });
 

@@ -20,6 +20,8 @@ export interface FakeHypersenderOptions {
 	rateLimitHeaders?: boolean;
 	/** Adds X-RateLimit-Reset (the window's end, Unix seconds) to every answer the rate limit counts. */
 	rateLimitResetHeader?: boolean;
+	/** Sends accepted per `windowMs` window, counted apart from requests; a send over it is refused with 429 and Retry-After. */
+	messageRateLimit?: number;
 	latencyMs?: number;
 	logRequests?: boolean;
 }
@@ -60,7 +62,9 @@ export class FakeHypersender {
 	rateLimit: number | undefined;
 	contacts: Map<string, FakeContact>;
 	requests: RecordedRequest[];
-	stats: { total: number; rateLimited: number };
+	/** `rateLimited`: 429s of the request limit; `messagesCapped`: sends refused by `messageRateLimit`. */
+	stats: { total: number; rateLimited: number; messagesCapped: number };
+	messageRateLimit: number | undefined;
 	start(port?: number): Promise<this>;
 	stop(): Promise<void>;
 	reset(): void;

@@ -20,6 +20,8 @@
  * `rateLimitResetHeader` (`--reset-header`) adds X-RateLimit-Reset (the window's end, Unix
  * seconds) to every answer the rate limit counts. Off by default: Laravel sends it only with
  * 429s and Hypersender documents none; n8n workers sharing one account use it to converge.
+ * `messageRateLimit` counts sends apart from requests, per window (a plan's messages per minute),
+ * and refuses a send over it with 429 and Retry-After before queuing it (`stats.messagesCapped`).
  * It prints one JSON line {"url", "apiBaseUrl", "token", "instanceId"} once listening.
  * To look inside from a browser or curl (no auth): GET /__fake/contacts (the address book),
  * GET /__fake/requests (what was sent).
@@ -90,13 +92,15 @@ function validationError(errors) {
 }
 
 class FakeHypersender {
-	constructor({ token = 'test|fake-token-0123456789abcdefghijklmnopqrstuvwxyz', instanceId = '9d1f6f5e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', rateLimit, windowMs = 60_000, rateLimitHeaders = true, rateLimitResetHeader = false, latencyMs = 0, logRequests = true } = {}) {
+	constructor({ token = 'test|fake-token-0123456789abcdefghijklmnopqrstuvwxyz', instanceId = '9d1f6f5e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', rateLimit, windowMs = 60_000, rateLimitHeaders = true, rateLimitResetHeader = false, messageRateLimit, latencyMs = 0, logRequests = true } = {}) {
 		this.token = token;
 		this.instanceId = instanceId;
 		this.rateLimit = rateLimit;
 		this.windowMs = windowMs;
 		this.rateLimitHeaders = rateLimitHeaders;
 		this.rateLimitResetHeader = rateLimitResetHeader;
+		/** Sends accepted per `windowMs` window, counted apart from requests (a plan's messages per minute); over it, 429. */
+		this.messageRateLimit = messageRateLimit;
 		this.latencyMs = latencyMs;
 		this.logRequests = logRequests;
 		this.contacts = new Map();
@@ -106,7 +110,8 @@ class FakeHypersender {
 		this.rawAnswers = [];
 		this.pagingIgnoresOffset = false;
 		this.window = { startedAt: 0, count: 0 };
-		this.stats = { total: 0, rateLimited: 0 };
+		this.messageWindow = { startedAt: 0, count: 0 };
+		this.stats = { total: 0, rateLimited: 0, messagesCapped: 0 };
 		this.resetMessages();
 		this.sockets = new Set();
 		this.server = http.createServer((req, res) => this.handle(req, res));
@@ -139,7 +144,8 @@ class FakeHypersender {
 		this.rawAnswers = [];
 		this.pagingIgnoresOffset = false;
 		this.window = { startedAt: 0, count: 0 };
-		this.stats = { total: 0, rateLimited: 0 };
+		this.messageWindow = { startedAt: 0, count: 0 };
+		this.stats = { total: 0, rateLimited: 0, messagesCapped: 0 };
 		this.resetMessages();
 	}
 
@@ -269,6 +275,17 @@ class FakeHypersender {
 		return { limited: true, headers: { ...headers, 'Retry-After': String(retryAfter) } };
 	}
 
+	/** With `messageRateLimit`: a send over the window's message count is refused with 429 and Retry-After, before it is queued. */
+	messageCapVerdict() {
+		if (!this.messageRateLimit) return undefined;
+		const now = Date.now();
+		if (now - this.messageWindow.startedAt >= this.windowMs) this.messageWindow = { startedAt: now, count: 0 };
+		if (++this.messageWindow.count <= this.messageRateLimit) return undefined;
+		this.stats.messagesCapped++;
+		const retryAfter = Math.max(1, Math.ceil((this.messageWindow.startedAt + this.windowMs - now) / 1000));
+		return { status: 429, body: { message: "Too many messages: your plan's messages per minute are used up." }, headers: { 'Retry-After': String(retryAfter) } };
+	}
+
 	answer(req, url, bytes) {
 		const raw = bytes.toString('utf8');
 		const record = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, authorization: req.headers.authorization };
@@ -374,6 +391,8 @@ class FakeHypersender {
 		if (!isOptionalText(input.reply_to) || (input.reply_to !== undefined && !MESSAGE_ID.test(input.reply_to))) errors.reply_to = ['The reply to format is invalid.'];
 		Object.assign(errors, validate.body(input, files));
 		if (Object.keys(errors).length) return validationError(errors);
+		const capped = SEND_ENDPOINTS.has(endpoint) ? this.messageCapVerdict() : undefined;
+		if (capped) return capped;
 		const refusal = this.refuseSendsTo.get(input.chatId);
 		if (refusal) {
 			if (refusal.times !== undefined && --refusal.times <= 0) this.refuseSendsTo.delete(input.chatId);
@@ -525,6 +544,9 @@ const REFUSALS = {
 /** Endpoints that send a message to a chat (what Meta's restrictions stop), not typing, seen or reactions. */
 const REFUSABLE_SEND = /^(send-(?!seen$)[a-z-]+|forward-message)$/;
 // ---- end of Meta restrictions ----
+
+/** The endpoints that send a message to a person: what a plan's messages per minute count. */
+const SEND_ENDPOINTS = new Set(['send-text', 'send-text-safe', 'send-image', 'send-file', 'send-video', 'send-voice', 'send-location', 'send-poll', 'send-contact-card', 'forward-message']);
 
 const inRange = (value, low, high) => typeof value === 'number' && Number.isFinite(value) && value >= low && value <= high;
 

@@ -3,9 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { quoteValue } from '../shared/quoteValue';
-import { PacingLane, pacerForAccount, systemClock } from './pacer';
-import type { PacerClock, RequestPacer } from './pacer';
-import { requestsPerMinuteForPlan } from './rateLimitPlans';
+import { pacerForAccount, systemClock } from './pacer';
+import type { PacerClock, PacingLane, RequestPacer } from './pacer';
+import { limitsForPlan } from './rateLimitPlans';
+import type { PlanLimits } from './rateLimitPlans';
 
 export const CREDENTIAL_TYPE = 'hypersenderApi';
 
@@ -15,6 +16,7 @@ interface HypersenderCredentials {
 	baseUrl?: unknown;
 	rateLimitPlan?: string;
 	customRequestsPerMinute?: number;
+	customMessagesPerMinute?: number;
 }
 
 /** What the transport needs from the credential, read once per node run. */
@@ -23,7 +25,13 @@ export interface HypersenderAccount {
 	apiBaseUrl: string;
 	/** Shared by every node and execution on this account in this process. */
 	pacer: RequestPacer;
-	/** A lane in the account's pacer for this node run alone, when its Requests per Minute is stricter than the plan. */
+	/** The credential's plan, named to the pacer with every request (the strictest plan in use holds). */
+	plan: PlanLimits;
+	/**
+	 * A lane in the account's pacer for this node in this execution alone, when its Requests per
+	 * Minute is stricter than the plan. Every run of the node in the execution (a loop's batches)
+	 * shares it, so the rate holds across them too.
+	 */
 	nodeLaneFor(requestsPerMinute: number): PacingLane | undefined;
 	/** The value with every copy of the token replaced, for anything that may reach an error. */
 	redact<T>(value: T): T;
@@ -107,18 +115,19 @@ async function readAccount(ctx: IExecuteSingleFunctions, clock: PacerClock): Pro
 	const apiBaseUrl = apiBaseUrlOf(credentials);
 	if (typeof apiBaseUrl !== 'string') return apiBaseUrl;
 	const token = String(credentials.apiToken ?? '').trim();
-	const planLimit = requestsPerMinuteForPlan(credentials.rateLimitPlan, credentials.customRequestsPerMinute);
+	const plan = limitsForPlan(credentials.rateLimitPlan, credentials.customRequestsPerMinute, credentials.customMessagesPerMinute);
 	// The pacer is found by a hash: the token itself is kept nowhere but in the redactor.
 	const accountKey = createHash('sha256').update(`${apiBaseUrl}|${token}`).digest('hex');
-	const nodeLanes = new Map<number, PacingLane>();
+	const pacer = pacerForAccount(accountKey, clock);
+	// Execution ID and node name are the same for every item of the node, whatever objects n8n hands each item.
+	const nodeKey = `${ctx.getExecutionId()}|${ctx.getNode().name}`;
 	return {
 		apiBaseUrl,
-		pacer: pacerForAccount(accountKey, planLimit, clock),
+		pacer,
+		plan,
 		nodeLaneFor(requestsPerMinute) {
-			if (requestsPerMinute <= 0 || (planLimit !== undefined && requestsPerMinute >= planLimit)) return undefined;
-			let lane = nodeLanes.get(requestsPerMinute);
-			if (!lane) nodeLanes.set(requestsPerMinute, (lane = new PacingLane(requestsPerMinute)));
-			return lane;
+			if (requestsPerMinute <= 0 || (plan.requestsPerMinute !== undefined && requestsPerMinute >= plan.requestsPerMinute)) return undefined;
+			return pacer.laneFor(nodeKey, requestsPerMinute);
 		},
 		redact: redactorFor(token),
 	};
@@ -126,7 +135,9 @@ async function readAccount(ctx: IExecuteSingleFunctions, clock: PacerClock): Pro
 
 // n8n hands every item of one node run the same execute-data object, so keying on it reads
 // the credential (a database read and a decryption in n8n) once per node run. The WeakMap
-// lets the entry go with the run.
+// lets the entry go with the run. Only this saving depends on it: should a version of n8n hand
+// items separate objects, each reads the credential, and the node lane, found by its own key,
+// still paces them all.
 const accountsByNodeRun = new WeakMap<object, Promise<HypersenderAccount | CredentialProblem>>();
 
 /** The account of this node run; a credential that cannot be used fails the item before any request. */

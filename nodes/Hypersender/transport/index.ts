@@ -60,6 +60,11 @@ export interface ExpectedAnswer {
 	 * could be retried fails the item at once, saying that the request may have been accepted.
 	 */
 	notIdempotent?: boolean;
+	/**
+	 * The request sends a message to a person (text, media, location, poll, contact card,
+	 * forward): it is paced to the plan's messages per minute as well as its requests per minute.
+	 */
+	countsAsMessage?: boolean;
 	/** Replaces the item's Max Retries: polls of a queued request retry by polling again on their own schedule, within Max Wait. */
 	maxRetries?: number;
 	/** Holds the request back until its node run may send, and ends its wait when the run stops (actions/sendsOfNodeRun.ts). */
@@ -127,7 +132,7 @@ export async function hypersenderRequest(
 	const notSent = () => (gate?.stopSignal.aborted && !signal?.aborted ? gate.stoppedError() : cancelled());
 
 	for (let retries = 0; ; retries++) {
-		const release = await account.pacer.acquire(waitSignal, notSent, lane);
+		const release = await account.pacer.acquire(waitSignal, notSent, { lane, plan: account.plan, countsAsMessage: expected.countsAsMessage });
 		let outcome: HypersenderAnswer | HypersenderApiError;
 		try {
 			outcome = await sendOnce(ctx, account, options, expected, clock);

@@ -1,13 +1,17 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
+import type { PlanLimits } from './rateLimitPlans';
+
 /**
  * Spaces the requests that share one Hypersender account so a bulk run stays inside the plan's
- * requests per minute, and bounds how many are in flight at once.
+ * requests per minute, spaces the messages among them to the plan's messages per minute, and
+ * bounds how many requests are in flight at once.
  *
  * Waiting requests form one FIFO queue; the next one is let through when the spacing since the
- * last request that was really sent has passed. Nothing is reserved ahead of time, so a request
- * that is cancelled while it waits leaves the queue and costs the requests behind it nothing.
+ * last request that was really sent has passed (and, for a message, since the last message).
+ * Nothing is reserved ahead of time, so a request that is cancelled while it waits leaves the
+ * queue and costs the requests behind it nothing.
  */
 
 export interface PacerClock {
@@ -67,18 +71,27 @@ export class ExecutionCancelledBeforeSendError extends NodeOperationError {
 	}
 }
 
-/** Spacing between requests per minute, 2% under the limit. */
-function intervalForLimit(requestsPerMinute: number): number {
-	return 60_000 / (requestsPerMinute * PACE_SHARE_OF_LIMIT);
+// Two credentials of one account may name different plans (one of them is out of date). While
+// both are in use the stricter one holds: a plan stays in force while its requests wait and for
+// this long after its last one, longer than the server's one-minute window in which those
+// requests still count. Without it the account's pace would flip with every node run.
+export const PLAN_MEMORY_MS = 2 * 60_000;
+
+/** Spacing between requests (or messages) per minute, 2% under the limit; 0 when not limited. */
+function intervalForLimit(perMinute: number | undefined): number {
+	return perMinute === undefined ? 0 : 60_000 / (perMinute * PACE_SHARE_OF_LIMIT);
 }
 
 /**
- * A slower lane inside an account's queue, for one node run whose Requests per Minute is
- * stricter than the plan: its requests keep their own spacing on top of the account's, while
- * the account's other requests pass them by.
+ * A slower lane inside an account's queue, for one node whose Requests per Minute is stricter
+ * than the plan: its requests keep their own spacing on top of the account's, while the
+ * account's other requests pass them by.
  */
 export class PacingLane {
 	lastSentAt = -Infinity;
+
+	/** Requests of this lane in the queue. */
+	waiting = 0;
 
 	readonly intervalMs: number;
 
@@ -89,11 +102,32 @@ export class PacingLane {
 	dueAt(): number {
 		return this.lastSentAt + this.intervalMs;
 	}
+
+	/** A lane with nothing waiting whose spacing has passed paces exactly like a new one. */
+	isSpentAt(now: number): boolean {
+		return this.waiting === 0 && this.dueAt() <= now;
+	}
 }
 
-interface Waiter {
-	letThrough: (release: () => void) => void;
+/** What a request asks of the pacer besides a turn. */
+export interface Turn {
+	/** Its node's own stricter lane (Requests per Minute), if any. */
 	lane?: PacingLane;
+	/** A message to a person: spaced to the messages per minute as well as the requests per minute. */
+	countsAsMessage?: boolean;
+	/** The plan of the credential it is made with; the strictest plan in use on the account holds. */
+	plan?: PlanLimits;
+}
+
+interface PlanInUse {
+	limits: PlanLimits;
+	waiting: number;
+	lastUsedAt: number;
+}
+
+interface Waiter extends Turn {
+	letThrough: (release: () => void) => void;
+	planInUse?: PlanInUse;
 	signal?: AbortSignal;
 	leaveOnAbort: () => void;
 	rejectCancelled: () => void;
@@ -101,6 +135,14 @@ interface Waiter {
 
 export class RequestPacer {
 	private lastSentAt = -Infinity;
+
+	private lastMessageSentAt = -Infinity;
+
+	/** The plans named by the credentials that use this account, by their limits. */
+	private readonly plans = new Map<string, PlanInUse>();
+
+	/** Node lanes by node (execution and node name) and rate; see laneFor. */
+	private readonly lanes = new Map<string, PacingLane>();
 
 	private pausedUntil = 0;
 
@@ -125,16 +167,52 @@ export class RequestPacer {
 	lastUsedAt: number;
 
 	constructor(
-		private requestsPerMinute: number | undefined,
 		private readonly clock: PacerClock,
 		private readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT,
 	) {
 		this.lastUsedAt = clock.now();
 	}
 
-	/** The plan's limit can change between runs (the user edits the credential). */
-	setRequestsPerMinute(requestsPerMinute: number | undefined): void {
-		this.requestsPerMinute = requestsPerMinute;
+	/**
+	 * The strictest limits of the plans in use: waited for, or used within PLAN_MEMORY_MS. A plan
+	 * without pacing (No Pacing) sets no limit, so any paced plan beside it holds.
+	 */
+	private limitsAt(now: number): PlanLimits {
+		let requestsPerMinute: number | undefined;
+		let messagesPerMinute: number | undefined;
+		for (const plan of this.plans.values()) {
+			if (plan.waiting === 0 && now - plan.lastUsedAt > PLAN_MEMORY_MS) continue;
+			requestsPerMinute = stricter(requestsPerMinute, plan.limits.requestsPerMinute);
+			messagesPerMinute = stricter(messagesPerMinute, plan.limits.messagesPerMinute);
+		}
+		return { requestsPerMinute, messagesPerMinute };
+	}
+
+	/** The entry of a plan a request is made with; plans out of use are forgotten on the way. */
+	private planInUse(limits: PlanLimits, now: number): PlanInUse {
+		const key = `${limits.requestsPerMinute}/${limits.messagesPerMinute}`;
+		for (const [other, plan] of this.plans) {
+			if (other !== key && plan.waiting === 0 && now - plan.lastUsedAt > PLAN_MEMORY_MS) this.plans.delete(other);
+		}
+		let plan = this.plans.get(key);
+		if (!plan) this.plans.set(key, (plan = { limits, waiting: 0, lastUsedAt: now }));
+		return plan;
+	}
+
+	/**
+	 * The lane of one node (`nodeKey`: execution and node name) at its Requests per Minute. It is
+	 * found by that key, not by an object n8n hands the node, so every item of the node shares it
+	 * whatever n8n passes around. Lanes that pace like new ones are forgotten on the way.
+	 */
+	laneFor(nodeKey: string, requestsPerMinute: number): PacingLane {
+		const key = `${requestsPerMinute}|${nodeKey}`;
+		let lane = this.lanes.get(key);
+		if (!lane) {
+			const now = this.clock.now();
+			for (const [other, spent] of this.lanes) if (spent.isSpentAt(now)) this.lanes.delete(other);
+			this.lanes.set(key, (lane = new PacingLane(requestsPerMinute)));
+		}
+		return lane;
 	}
 
 	/**
@@ -154,12 +232,14 @@ export class RequestPacer {
 		return Math.max(this.intervalMs, (budget.endsAt - now) / left);
 	}
 
-	/** The spacing between two requests: the stricter of the plan and what the server announced. */
+	/** The spacing between two requests: the stricter of the plans in use and what the server announced. */
 	get intervalMs(): number {
-		const limits = [this.requestsPerMinute, this.announcedRequestsPerMinute].filter(
-			(limit): limit is number => limit !== undefined && limit > 0,
-		);
-		return limits.length ? intervalForLimit(Math.min(...limits)) : 0;
+		return intervalForLimit(stricter(this.limitsAt(this.clock.now()).requestsPerMinute, this.announcedRequestsPerMinute));
+	}
+
+	/** The spacing between two messages, from the plans in use (the server announces none). */
+	get messageIntervalMs(): number {
+		return intervalForLimit(this.limitsAt(this.clock.now()).messagesPerMinute);
 	}
 
 	/** Whether dropping this pacer loses nothing: no request waits or runs, no pause or window is still open. */
@@ -174,25 +254,32 @@ export class RequestPacer {
 	}
 
 	/**
-	 * Waits for this request's turn (in-flight slot, spacing, pauses, and its lane's spacing);
-	 * call the returned function when its answer is in. Rejects with `onCancel()` when `signal`
-	 * aborts first.
+	 * Waits for this request's turn (in-flight slot, spacing, pauses, its lane's spacing, and for
+	 * a message the message spacing); call the returned function when its answer is in. Rejects
+	 * with `onCancel()` when `signal` aborts first.
 	 */
-	async acquire(signal: AbortSignal | undefined, onCancel: () => Error, lane?: PacingLane): Promise<() => void> {
+	async acquire(signal: AbortSignal | undefined, onCancel: () => Error, turn: Turn = {}): Promise<() => void> {
 		if (signal?.aborted) throw onCancel();
-		this.lastUsedAt = this.clock.now();
+		const now = this.clock.now();
+		this.lastUsedAt = now;
 		return await new Promise<() => void>((resolve, reject) => {
 			const waiter: Waiter = {
+				...turn,
 				letThrough: resolve,
-				lane,
+				planInUse: turn.plan && this.planInUse(turn.plan, now),
 				signal,
 				rejectCancelled: () => reject(onCancel()),
 				leaveOnAbort: () => {
 					const at = this.queue.indexOf(waiter);
-					if (at !== -1) this.queue.splice(at, 1);
+					if (at !== -1) {
+						this.queue.splice(at, 1);
+						this.leftQueue(waiter, this.clock.now());
+					}
 					waiter.rejectCancelled();
 				},
 			};
+			if (waiter.planInUse) waiter.planInUse.waiting++;
+			if (waiter.lane) waiter.lane.waiting++;
 			signal?.addEventListener('abort', waiter.leaveOnAbort, { once: true });
 			this.queue.push(waiter);
 			this.wakePump?.abort(WAIT_NOT_NEEDED);
@@ -237,17 +324,33 @@ export class RequestPacer {
 		this.windowBudget = { remaining: sameWindow ? Math.min(known.remaining, remaining) : remaining, endsAt };
 	}
 
-	private release(): void {
+	/** A waiter is let through or cancelled: its plan and lane no longer wait for it. */
+	private leftQueue(waiter: Waiter, now: number): void {
+		if (waiter.planInUse) {
+			waiter.planInUse.waiting--;
+			waiter.planInUse.lastUsedAt = now;
+		}
+		if (waiter.lane) waiter.lane.waiting--;
+	}
+
+	/** When this waiter's own spacing allows it through: its lane's, and for a message the message spacing. */
+	private ownDueAt(waiter: Waiter, messageDueAt: number): number {
+		return Math.max(waiter.lane ? waiter.lane.dueAt() : -Infinity, waiter.countsAsMessage ? messageDueAt : -Infinity);
+	}
+
+	private release(planInUse: PlanInUse | undefined): void {
 		this.inFlight--;
 		this.lastUsedAt = this.clock.now();
+		if (planInUse) planInUse.lastUsedAt = this.lastUsedAt;
 		void this.pump();
 	}
 
 	/**
-	 * Lets waiting requests through one at a time, in order, except that a request whose lane is
-	 * not due yet lets the ones behind it pass. Only one pump runs at once; it ends when the
-	 * queue is empty or the in-flight limit is reached (a release starts it again). Every turn of
-	 * its loop lets one request through or sleeps until the next one is due.
+	 * Lets waiting requests through one at a time, in order, except that a request whose own
+	 * spacing (its lane's, or the message spacing) has not passed yet lets the ones behind it
+	 * pass: checks of queued requests and reads are not held behind messages. Only one pump runs
+	 * at once; it ends when the queue is empty or the in-flight limit is reached (a release starts
+	 * it again). Every turn of its loop lets one request through or sleeps until the next one is due.
 	 */
 	private async pump(): Promise<void> {
 		if (this.pumping) return;
@@ -256,8 +359,15 @@ export class RequestPacer {
 			while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
 				const now = this.clock.now();
 				const accountDueAt = Math.max(this.lastSentAt + this.spacingAt(now), this.pausedUntil);
-				const next = this.queue.findIndex((waiter) => !waiter.lane || waiter.lane.dueAt() <= now);
-				const dueAt = next === -1 ? Math.max(accountDueAt, Math.min(...this.queue.map((waiter) => (waiter.lane as PacingLane).dueAt()))) : accountDueAt;
+				const messageDueAt = this.lastMessageSentAt + this.messageIntervalMs;
+				let next = -1;
+				let soonestOwnDueAt = Infinity;
+				for (let at = 0; at < this.queue.length && next === -1; at++) {
+					const ownDueAt = this.ownDueAt(this.queue[at], messageDueAt);
+					if (ownDueAt <= now) next = at;
+					else soonestOwnDueAt = Math.min(soonestOwnDueAt, ownDueAt);
+				}
+				const dueAt = next === -1 ? Math.max(accountDueAt, soonestOwnDueAt) : accountDueAt;
 				if (dueAt > now) {
 					this.wakePump = new AbortController();
 					await this.clock.sleep(dueAt - now, this.wakePump.signal);
@@ -266,20 +376,28 @@ export class RequestPacer {
 				}
 				const [waiter] = this.queue.splice(next, 1);
 				waiter.signal?.removeEventListener('abort', waiter.leaveOnAbort);
+				this.leftQueue(waiter, now);
 				this.inFlight++;
 				this.lastSentAt = now;
 				if (waiter.lane) waiter.lane.lastSentAt = now;
+				if (waiter.countsAsMessage) this.lastMessageSentAt = now;
 				let released = false;
 				waiter.letThrough(() => {
 					if (released) return;
 					released = true;
-					this.release();
+					this.release(waiter.planInUse);
 				});
 			}
 		} finally {
 			this.pumping = false;
 		}
 	}
+}
+
+/** The lower of two limits, where `undefined` is no limit. */
+function stricter(a: number | undefined, b: number | undefined): number | undefined {
+	if (a === undefined) return b;
+	return b === undefined ? a : Math.min(a, b);
 }
 
 function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
@@ -296,24 +414,18 @@ const pacersByAccount = new Map<string, RequestPacer>();
 
 /**
  * The one pacer of an account (base URL + instance + token, hashed by the caller), shared by
- * every node and execution in this process whatever their own Requests per Minute. Forgets
- * pacers that have nothing left to remember, so the map stays as small as the set of accounts
- * in use.
+ * every node and execution in this process whatever their plan or Requests per Minute (each
+ * request names its plan, see Turn). Forgets pacers that have nothing left to remember, so the
+ * map stays as small as the set of accounts in use.
  */
-export function pacerForAccount(
-	accountKey: string,
-	requestsPerMinute: number | undefined,
-	clock: PacerClock = systemClock,
-): RequestPacer {
+export function pacerForAccount(accountKey: string, clock: PacerClock = systemClock): RequestPacer {
 	for (const [key, pacer] of pacersByAccount) {
 		if (key !== accountKey && pacer.canBeForgotten(IDLE_PACER_LIFETIME_MS)) pacersByAccount.delete(key);
 	}
 	let pacer = pacersByAccount.get(accountKey);
 	if (!pacer) {
-		pacer = new RequestPacer(requestsPerMinute, clock);
+		pacer = new RequestPacer(clock);
 		pacersByAccount.set(accountKey, pacer);
-	} else {
-		pacer.setRequestsPerMinute(requestsPerMinute);
 	}
 	return pacer;
 }

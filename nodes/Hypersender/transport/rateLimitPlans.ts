@@ -1,23 +1,39 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-/** Requests per minute per account, as Hypersender's pricing states them. */
-export const PLAN_REQUESTS_PER_MINUTE = {
-	freeTrial: 10,
-	starter: 60,
-	pro: 100,
-	business: 500,
-	enterprise: 1000,
-} as const;
+/**
+ * What a plan allows one account per minute: requests of any kind, and messages sent to people
+ * (each message is also a request). `undefined` means not paced.
+ */
+export interface PlanLimits {
+	requestsPerMinute: number | undefined;
+	messagesPerMinute: number | undefined;
+}
 
-export type RateLimitPlan = keyof typeof PLAN_REQUESTS_PER_MINUTE | 'custom' | 'unlimited';
+/** Per account, as Hypersender's pricing states them. Business allows many calls but few messages. */
+export const PLAN_LIMITS = {
+	freeTrial: { requestsPerMinute: 10, messagesPerMinute: 10 },
+	starter: { requestsPerMinute: 60, messagesPerMinute: 60 },
+	pro: { requestsPerMinute: 100, messagesPerMinute: 100 },
+	business: { requestsPerMinute: 500, messagesPerMinute: 60 },
+	enterprise: { requestsPerMinute: 1000, messagesPerMinute: 1000 },
+} as const satisfies Record<string, PlanLimits>;
+
+type NamedPlan = keyof typeof PLAN_LIMITS;
+
+const NO_PACING: PlanLimits = { requestsPerMinute: undefined, messagesPerMinute: undefined };
+
+function planOption(value: NamedPlan, label: string, description?: string): INodePropertyOptions {
+	const { requestsPerMinute, messagesPerMinute } = PLAN_LIMITS[value];
+	return { name: `${label} (${requestsPerMinute} Requests, ${messagesPerMinute} Messages per Minute)`, value, ...(description ? { description } : {}) };
+}
 
 export const RATE_LIMIT_PLAN_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Free Trial (10 Requests per Minute)', value: 'freeTrial' },
-	{ name: 'Starter (60 Requests per Minute)', value: 'starter' },
-	{ name: 'Pro (100 Requests per Minute)', value: 'pro' },
-	{ name: 'Business (500 Requests per Minute)', value: 'business' },
-	{ name: 'Enterprise (1000 Requests per Minute)', value: 'enterprise' },
-	{ name: 'Custom', value: 'custom', description: 'Enter your own requests per minute' },
+	planOption('freeTrial', 'Free Trial', 'Also 100 messages a day, which the node does not count'),
+	planOption('starter', 'Starter'),
+	planOption('pro', 'Pro'),
+	planOption('business', 'Business'),
+	planOption('enterprise', 'Enterprise'),
+	{ name: 'Custom', value: 'custom', description: 'Enter your own requests and messages per minute' },
 	{
 		name: 'No Pacing',
 		value: 'unlimited',
@@ -25,17 +41,22 @@ export const RATE_LIMIT_PLAN_OPTIONS: INodePropertyOptions[] = [
 	},
 ];
 
-/** Requests per minute for a plan; `undefined` means no pacing. */
-export function requestsPerMinuteForPlan(
+const isPositive = (value: number | undefined): value is number => typeof value === 'number' && value > 0;
+
+/**
+ * The limits of the credential's plan. A Custom plan without a request number paces like Starter;
+ * one without a message number (saved before the field existed, or left at 0) sends as many
+ * messages as requests.
+ */
+export function limitsForPlan(
 	plan: string | undefined,
 	customRequestsPerMinute: number | undefined,
-): number | undefined {
-	if (plan === 'unlimited') return undefined;
+	customMessagesPerMinute: number | undefined,
+): PlanLimits {
+	if (plan === 'unlimited') return NO_PACING;
 	if (plan === 'custom') {
-		return customRequestsPerMinute && customRequestsPerMinute > 0
-			? customRequestsPerMinute
-			: PLAN_REQUESTS_PER_MINUTE.starter;
+		const requestsPerMinute = isPositive(customRequestsPerMinute) ? customRequestsPerMinute : PLAN_LIMITS.starter.requestsPerMinute;
+		return { requestsPerMinute, messagesPerMinute: isPositive(customMessagesPerMinute) ? customMessagesPerMinute : requestsPerMinute };
 	}
-	return PLAN_REQUESTS_PER_MINUTE[plan as keyof typeof PLAN_REQUESTS_PER_MINUTE] ??
-		PLAN_REQUESTS_PER_MINUTE.starter;
+	return PLAN_LIMITS[plan as NamedPlan] ?? PLAN_LIMITS.starter;
 }
