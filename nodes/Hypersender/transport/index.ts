@@ -3,7 +3,8 @@
  * one call to `hypersenderRequest`. In order, it
  *   1. reads the item's Max Retries and Requests per Minute (a bad value fails the item first),
  *   2. takes the account of this node run (credential read once; base URL built and checked),
- *   3. waits for its turn in the account's pacer (in the node's own lane, when it is stricter),
+ *   3. waits for its turn in the account's pacer (in the node's own lane, when it is stricter; a message
+ *      also for the plan's message spacing),
  *   4. sends the request without following redirects, so the token never leaves the Base URL's origin,
  *   5. turns the answer into a result, or into a `HypersenderApiError` from the status table,
  *   6. retries what can be retried, waiting as the server asks or backing off, until Max Retries.
