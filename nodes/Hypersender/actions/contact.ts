@@ -19,6 +19,7 @@ import { readBooleanOption, readWholeNumberOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { hypersenderRequest } from '../transport';
 import { systemClock } from '../transport/pacer';
+import { parameterOfItem } from '../shared/itemParameters';
 
 const SYNC_ATTEMPTS = { name: 'options.syncAttempts', label: 'Sync Attempts', min: 1, max: 3, fallback: 1 };
 const SYNC_DELAY_SECONDS = { name: 'options.syncDelaySeconds', label: 'Delay Between Sync Attempts (Seconds)', min: 0, max: 60, fallback: 3 };
@@ -39,7 +40,7 @@ export async function putChatIdIntoRequest(this: IExecuteSingleFunctions, reques
 
 /** A name field's text, trimmed; anything that is not text (or a number), or shows nothing, is an error. */
 function nameOfItem(ctx: IExecuteSingleFunctions, field: string, label: string, required: boolean): string {
-	const raw = ctx.getNodeParameter(field, '') as unknown;
+	const raw = parameterOfItem(ctx, field, '') as unknown;
 	const itemIndex = ctx.getItemIndex();
 	if (raw !== null && raw !== undefined && typeof raw !== 'string' && !(typeof raw === 'number' && Number.isFinite(raw))) {
 		throw itemInputError(ctx, `'${label}' in item ${itemIndex} is ${quoteValue(raw)}, not text`, `Map a field that holds the name as text, e.g. {{ $json.firstname }}, not an object, list or true/false.`);
@@ -111,7 +112,7 @@ export async function getContact(
 	this: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
-	const ifNotFound = this.getNodeParameter('options.ifNotFound', 'error') as unknown;
+	const ifNotFound = parameterOfItem(this, 'options.ifNotFound', 'error') as unknown;
 	if (ifNotFound !== 'error' && ifNotFound !== 'outputItem') {
 		throw itemInputError(this, `'If Not Found' in item ${this.getItemIndex()} is ${quoteValue(ifNotFound)}`, "Set it to 'error' (Fail the Item) or 'outputItem' (Output an Item).");
 	}

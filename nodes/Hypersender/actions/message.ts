@@ -18,11 +18,12 @@ import { chatIdOfItem, invalidItemValue, showsNothing } from '../shared/itemInpu
 import { readBooleanOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { hypersenderRequest, mayHaveBeenSent, unexpectedAnswerError } from '../transport';
+import type { PreSend } from '../descriptions/operation';
 import type { HypersenderRequest, SendGate } from '../transport';
 import { maxWaitMsOf, reportOutcome, waitForOutcome } from './queuedRequest';
 import { countedInNodeRun, sendItemInNodeRun } from './sendsOfNodeRun';
+import { parameterOfItem } from '../shared/itemParameters';
 
-type PreSend = (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
 // Operations whose request, sent twice, reaches the recipient twice. Reactions, read receipts,
 // typing and deletes end the same however often they are sent, so they are retried as usual.
@@ -52,7 +53,7 @@ const MEDIA_ENDPOINTS: Record<string, string> = { image: '/send-image', video: '
 
 /** A text field as typed (never trimmed: it is what the recipient reads); empty is undefined unless required. */
 function textOf(ctx: IExecuteSingleFunctions, name: string, label: string, required: boolean): string | undefined {
-	const raw = ctx.getNodeParameter(name, '') as unknown;
+	const raw = parameterOfItem(ctx, name, '') as unknown;
 	if (raw !== null && raw !== undefined && typeof raw !== 'string' && typeof raw !== 'number') {
 		throw invalidItemValue(ctx, label, raw, 'is not text', `Map a field that holds text, e.g. {{ $json.${name} }}, not a list, an object or true/false.`);
 	}
@@ -70,14 +71,14 @@ function textOf(ctx: IExecuteSingleFunctions, name: string, label: string, requi
 }
 
 function coordinateOf(ctx: IExecuteSingleFunctions, name: string, label: string, limit: number): number {
-	const raw = ctx.getNodeParameter(name, '') as unknown;
+	const raw = parameterOfItem(ctx, name, '') as unknown;
 	const value = typeof raw === 'string' && DECIMAL.test(raw.trim()) ? Number(raw.trim()) : raw;
 	if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit) return value;
 	throw invalidItemValue(ctx, label, raw, `is not a number from -${limit} to ${limit}`, `Set '${label}' in decimal degrees, e.g. ${name === 'latitude' ? '52.5200' : '13.4050'}.`);
 }
 
 function messageIdOf(ctx: IExecuteSingleFunctions, name: string, label: string): string {
-	const raw = ctx.getNodeParameter(name, '') as unknown;
+	const raw = parameterOfItem(ctx, name, '') as unknown;
 	const id = typeof raw === 'string' ? raw.trim() : raw;
 	if (typeof id === 'string' && MESSAGE_ID.test(id)) return id;
 	throw invalidItemValue(
@@ -116,7 +117,7 @@ const putSendText: PreSend = async function (requestOptions) {
 };
 
 function mediaUrlOf(ctx: IExecuteSingleFunctions): string {
-	const raw = ctx.getNodeParameter('mediaUrl', '') as unknown;
+	const raw = parameterOfItem(ctx, 'mediaUrl', '') as unknown;
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	let url: URL | undefined;
 	try {
@@ -217,10 +218,10 @@ function multipart(fields: IDataObject, file: UploadedFile): { body: Buffer; con
 
 const putSendMedia: PreSend = async function (requestOptions) {
 	const base = sendBase(this);
-	const mediaType = this.getNodeParameter('mediaType', 'image') as string;
+	const mediaType = parameterOfItem(this, 'mediaType', 'image') as string;
 	const url = MEDIA_ENDPOINTS[mediaType];
 	if (!url) throw invalidItemValue(this, 'Media Type', mediaType, 'is not a media type', 'Choose Image, Video, Voice Note or Document.');
-	const fromBinary = this.getNodeParameter('source', 'url') === 'binary';
+	const fromBinary = parameterOfItem(this, 'source', 'url') === 'binary';
 	const caption = mediaType === 'voice' ? undefined : textOf(this, 'caption', 'Caption', false);
 	const fileName = textOf(this, 'options.fileName', 'File Name', false)?.trim();
 	const mimeType = textOf(this, 'options.mimeType', 'MIME Type', false)?.trim();
@@ -250,7 +251,7 @@ const putSendLocation: PreSend = async function (requestOptions) {
 };
 
 function pollOptionsOf(ctx: IExecuteSingleFunctions): string[] {
-	const raw = ctx.getNodeParameter('pollOptions', []) as unknown;
+	const raw = parameterOfItem(ctx, 'pollOptions', []) as unknown;
 	const values = (Array.isArray(raw) ? raw.flat() : [raw]).filter((value) => value !== '' && value !== null && value !== undefined);
 	const fix = "Give at least 2 different answers in 'Options', one per row, or map a list, e.g. {{ $json.answers }}.";
 	if (values.some((value) => typeof value !== 'string' && typeof value !== 'number')) throw invalidItemValue(ctx, 'Options', raw, 'holds something that is not text', fix);
@@ -284,7 +285,7 @@ function cardLineOf(ctx: IExecuteSingleFunctions, name: string, label: string, r
 }
 
 function contactCardOf(ctx: IExecuteSingleFunctions): IDataObject {
-	if (ctx.getNodeParameter('cardSource', 'fields') === 'vcard') {
+	if (parameterOfItem(ctx, 'cardSource', 'fields') === 'vcard') {
 		const vcard = textOf(ctx, 'vcard', 'vCard', true) as string;
 		if (!/^\s*BEGIN:VCARD\r?\n[\s\S]*\nEND:VCARD\s*$/i.test(vcard)) {
 			throw invalidItemValue(ctx, 'vCard', vcard, 'is not a vCard', 'Give the whole card, from BEGIN:VCARD to END:VCARD, one property per line.');
@@ -294,7 +295,7 @@ function contactCardOf(ctx: IExecuteSingleFunctions): IDataObject {
 	cardLineOf(ctx, 'cardPhone', 'Contact Phone', false);
 	const phone = chatIdOfItem(ctx, 'cardPhone', 'Contact Phone', { allowGroups: false });
 	if (!phone.endsWith('@c.us')) {
-		throw invalidItemValue(ctx, 'Contact Phone', ctx.getNodeParameter('cardPhone', ''), 'is a hidden user ID (@lid), not a phone number', 'A contact card carries a phone number: give it in international form, e.g. +1 213 213 2130.');
+		throw invalidItemValue(ctx, 'Contact Phone', parameterOfItem(ctx, 'cardPhone', ''), 'is a hidden user ID (@lid), not a phone number', 'A contact card carries a phone number: give it in international form, e.g. +1 213 213 2130.');
 	}
 	const digits = phone.slice(0, -'@c.us'.length);
 	const organization = cardLineOf(ctx, 'cardOrganization', 'Organization', false);
@@ -312,7 +313,7 @@ const putSendContactCard: PreSend = async function (requestOptions) {
 };
 
 function reactionOf(ctx: IExecuteSingleFunctions): string {
-	const raw = ctx.getNodeParameter('reaction', '') as unknown;
+	const raw = parameterOfItem(ctx, 'reaction', '') as unknown;
 	if (raw === '' || raw === null || raw === undefined) return '';
 	if (typeof raw !== 'string') throw invalidItemValue(ctx, 'Reaction', raw, 'is not an emoji', 'Give one emoji, e.g. 👍, or leave it empty to remove the reaction.');
 	const emoji = raw.trim();
@@ -401,7 +402,7 @@ export async function sendAndReport(this: IExecutePaginationFunctions, requestDa
 }
 
 async function sendAndReportItem(ctx: IExecutePaginationFunctions, options: HypersenderRequest, gate: SendGate | undefined): Promise<INodeExecutionData[]> {
-	const operation = ctx.getNodeParameter('operation', '') as string;
+	const operation = parameterOfItem(ctx, 'operation', '') as string;
 	const isSend = SENDS.has(operation);
 	// Options are read before the send, so that a bad one fails the item with nothing sent.
 	const waitForResult = readBooleanOption(ctx, { name: 'options.waitForResult', label: 'Wait for Result', fallback: true });

@@ -23,6 +23,7 @@ import type { HypersenderRequest } from '../transport';
 import { apiMessageOf, describeValidationErrors, HypersenderApiError, isObject, quoteHypersender, refusalRuleFor } from '../transport/errors';
 import { systemClock } from '../transport/pacer';
 import type { PacerClock } from '../transport/pacer';
+import { parameterOfItem } from '../shared/itemParameters';
 
 export const MAX_WAIT_SECONDS: WholeNumberRule = { name: 'options.maxWaitSeconds', label: 'Max Wait (Seconds)', min: 0, max: 3600, fallback: 60 };
 
@@ -215,7 +216,7 @@ export function reportOutcome(ctx: IExecuteSingleFunctions, state: QueuedState, 
 
 /** preSend for Queued Request > Get: the UUID, checked for shape, into the URL. */
 export async function putQueuedRequestUuidIntoUrl(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	const raw = this.getNodeParameter('queuedRequestUuid', '') as unknown;
+	const raw = parameterOfItem(this, 'queuedRequestUuid', '') as unknown;
 	const uuid = typeof raw === 'string' ? raw.trim() : raw;
 	if (typeof uuid !== 'string' || !UUID.test(uuid)) {
 		const itemIndex = this.getItemIndex();

@@ -9,6 +9,7 @@ import type { IExecuteSingleFunctions } from 'n8n-workflow';
 import { ACCEPTED_CHAT_ID_FORMS, InvalidChatIdError, InvalidCountryError, normalizeChatId, resolveCountry } from './chatId';
 import type { Country } from './chatId';
 import { quoteValue } from './quoteValue';
+import { parameterOfItem } from './itemParameters';
 
 /** An error for this item whose description starts by saying nothing was sent, then the fix. */
 export function itemInputError(ctx: IExecuteSingleFunctions, message: string, fix: string): NodeOperationError {
@@ -31,7 +32,7 @@ export function showsNothing(text: string): boolean {
 /** The row's Country option (ISO code, calling code or name), or undefined when it is empty. */
 export function countryOfItem(ctx: IExecuteSingleFunctions): Country | undefined {
 	try {
-		return resolveCountry(ctx.getNodeParameter('options.defaultCountryCode', '') as unknown);
+		return resolveCountry(parameterOfItem(ctx, 'options.defaultCountryCode', '') as unknown);
 	} catch (error) {
 		if (!(error instanceof InvalidCountryError)) throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: ctx.getItemIndex() });
 		throw itemInputError(ctx, `Invalid 'Country' in item ${ctx.getItemIndex()}: ${error.message}`, error.fix);
@@ -45,7 +46,7 @@ export function countryOfItem(ctx: IExecuteSingleFunctions): Country | undefined
 export function chatIdOfItem(ctx: IExecuteSingleFunctions, field: string, label: string, { allowGroups = false } = {}): string {
 	const country = countryOfItem(ctx);
 	try {
-		return normalizeChatId(ctx.getNodeParameter(field, '') as unknown, country, { allowGroups });
+		return normalizeChatId(parameterOfItem(ctx, field, '') as unknown, country, { allowGroups });
 	} catch (error) {
 		if (!(error instanceof InvalidChatIdError)) throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: ctx.getItemIndex() });
 		const accepted = `${ACCEPTED_CHAT_ID_FORMS}${allowGroups ? ', or a group ID such as 120363040000000000@g.us' : ''}`;

@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { quoteValue } from './quoteValue';
+import { parameterOfItem } from './itemParameters';
 
 // Options take expressions, so a value may arrive as text, a fraction, an object or out of
 // range: each is an error for this item that names the value and what is allowed, never a
@@ -29,7 +30,7 @@ export interface WholeNumberRule {
 
 /** A whole-number option for this item; text counts only when it is plain decimal digits ("3", not "0x3" or "3e0"). */
 export function readWholeNumberOption(ctx: IExecuteSingleFunctions, rule: WholeNumberRule): number {
-	const raw = ctx.getNodeParameter(rule.name, rule.fallback) as unknown;
+	const raw = parameterOfItem(ctx, rule.name, rule.fallback) as unknown;
 	if (isEmpty(raw)) return rule.fallback;
 	const value = typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : raw;
 	if (typeof value === 'number' && Number.isInteger(value) && value >= rule.min && value <= rule.max) return value;
@@ -38,7 +39,7 @@ export function readWholeNumberOption(ctx: IExecuteSingleFunctions, rule: WholeN
 
 /** A switch for this item: true or false, or the text "true" / "false" an expression may give. */
 export function readBooleanOption(ctx: IExecuteSingleFunctions, rule: { name: string; label: string; fallback: boolean }): boolean {
-	const raw = ctx.getNodeParameter(rule.name, rule.fallback) as unknown;
+	const raw = parameterOfItem(ctx, rule.name, rule.fallback) as unknown;
 	if (isEmpty(raw)) return rule.fallback;
 	if (typeof raw === 'boolean') return raw;
 	const text = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
