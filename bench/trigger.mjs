@@ -15,8 +15,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE } from '../scripts/n8n-package.mjs';
-import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, setUpOwner, startN8n, stopProcess } from '../scripts/n8n-runtime.mjs';
+import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE } from '../scripts/lib/n8n-package.mjs';
+import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, startN8n } from '../scripts/lib/n8n-runtime.mjs';
+import { setUpOwner } from '../scripts/lib/n8n-rest.mjs';
+import { stopProcess } from '../scripts/lib/processes.mjs';
 import { activate, delivery, TEXT_PAYLOAD, triggerCredential, triggerWorkflow, waitFor } from '../scripts/e2e/trigger.mjs';
 
 const DELIVERIES = Number(process.env.BENCH_TRIGGER_DELIVERIES ?? 2000);

@@ -8,8 +8,9 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { importIntoN8n, NODE_TYPE, pointWorkflowAt } from './n8n-package.mjs';
-import { credentialJson, n8nEnv, provisionN8n, ROOT, startN8n, stopProcess } from './n8n-runtime.mjs';
+import { importIntoN8n, NODE_TYPE, pointWorkflowAt } from './lib/n8n-package.mjs';
+import { credentialJson, n8nEnv, provisionN8n, ROOT, startN8n } from './lib/n8n-runtime.mjs';
+import { stopProcess } from './lib/processes.mjs';
 
 const require = createRequire(import.meta.url);
 const withFake = process.argv.includes('--fake');

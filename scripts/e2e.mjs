@@ -22,7 +22,7 @@
 //   t.check(condition, message, detail)   one counted check; a failed one prints the detail
 //   t.importWorkflow(...workflows)        imports with n8n's CLI (one start-up for all given)
 //   t.importCredentials(...credentials)   likewise, for credentials of a scenario's own (credentialJson
-//                                         in n8n-runtime.mjs builds one; plain data, n8n encrypts it)
+//                                         in lib/n8n-runtime.mjs builds one; plain data, n8n encrypts it)
 //   t.execute(workflowId)                 `n8n execute --rawOutput`; resolves to the run JSON
 //   t.lastN8nOutput()                     what the last n8n command printed (logs included)
 //   t.startN8nWithOwner()                 resolves to { url, rest(method, path, body), output() }:
@@ -33,15 +33,19 @@
 // A scenario that throws counts as one failed check; the next scenario still runs.
 // scripts/e2e/workflows.mjs (not a scenario) has building blocks for the workflows they import.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 
-import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE, unpackAsCustomExtension } from './n8n-package.mjs';
-import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, runJsonFrom, runN8nCommand, setUpOwner, startN8n, stopProcess } from './n8n-runtime.mjs';
+import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE, unpackAsCustomExtension } from './lib/n8n-package.mjs';
+import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, runJsonFrom, runN8nCommand, startN8n } from './lib/n8n-runtime.mjs';
+import { setUpOwner } from './lib/n8n-rest.mjs';
+import { stopProcess } from './lib/processes.mjs';
+import { checkCounter, summaryLine } from './lib/checks.mjs';
+import { markedSection } from './lib/report.mjs';
 import { outputOf } from './e2e/workflows.mjs';
 
 /** The scenario modules in scripts/e2e/, in the order they run. */
@@ -59,21 +63,9 @@ const log = (message) => process.stderr.write(`[e2e] ${message}\n`);
 const totals = { passed: 0, failed: 0 };
 let lastN8nOutput = '';
 
-function counter() {
-	const counts = { passed: 0, failed: 0 };
-	const check = (condition, message, detail) => {
-		const outcome = condition ? 'passed' : 'failed';
-		counts[outcome]++;
-		totals[outcome]++;
-		if (condition) return log(`ok    ${message}`);
-		log(`FAIL  ${message}${detail === undefined ? '' : `\n      ${typeof detail === 'string' ? detail : JSON.stringify(detail)?.slice(0, 2000)}`}`);
-	};
-	return { counts, check };
-}
-
 /** Runs every scenario on one n8n version and install way; returns that combination's counts. */
 async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, nodeType, scenarios }) {
-	const { counts, check } = counter();
+	const { counts, check } = checkCounter(log, totals);
 	const work = env.N8N_USER_FOLDER;
 	const credential = credentialJson({ apiToken: TOKEN, instanceId: INSTANCE_ID, baseUrl: fake.url });
 	let started;
@@ -133,22 +125,15 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 	return counts;
 }
 
-const MATRIX_START = '<!-- compatibility-matrix:start (written by `npm run test:e2e` from its results; do not edit) -->';
-const MATRIX_END = '<!-- compatibility-matrix:end -->';
-
 /**
  * Puts this run's results into the README's compatibility table: one row per n8n version and
  * install way, replacing that row and keeping the rows of versions this run did not cover.
  */
 function writeCompatibilityMatrix(results) {
-	const readmePath = path.join(ROOT, 'README.md');
-	const readme = readFileSync(readmePath, 'utf8');
-	const start = readme.indexOf(MATRIX_START);
-	const end = readme.indexOf(MATRIX_END);
-	if (start === -1 || end < start) throw new Error(`README.md has no compatibility table markers (${MATRIX_START} ... ${MATRIX_END})`);
+	const matrix = markedSection(path.join(ROOT, 'README.md'), 'compatibility-matrix');
 	const rowKey = (cells) => `${cells[0]}|${cells[1]}`;
 	const rows = new Map();
-	for (const line of readme.slice(start + MATRIX_START.length, end).split('\n')) {
+	for (const line of matrix.content.split('\n')) {
 		const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
 		if (cells.length === 4 && /^\d/.test(cells[0])) rows.set(rowKey(cells), cells);
 	}
@@ -163,8 +148,7 @@ function writeCompatibilityMatrix(results) {
 		'|---|---|---|---|',
 		...[...rows.values()].sort(byVersion).map((cells) => `| ${cells.join(' | ')} |`),
 	].join('\n');
-	const updated = `${readme.slice(0, start + MATRIX_START.length)}\n${table}\n${readme.slice(end)}`;
-	if (updated !== readme) writeFileSync(readmePath, updated);
+	matrix.replace(table);
 }
 
 /** Whether `version` is inside package.json's `engines.n8n` (of the form ">=A <B"). */
@@ -203,7 +187,7 @@ async function main() {
 		for (const n8nVersion of versionsToRun()) {
 			const versionStarted = Date.now();
 			const supported = insideSupportedRange(n8nVersion);
-			counter().check(supported.inside, `n8n ${n8nVersion} is inside the supported range package.json declares (engines.n8n ${supported.range})`);
+			checkCounter(log, totals).check(supported.inside, `n8n ${n8nVersion} is inside the supported range package.json declares (engines.n8n ${supported.range})`);
 			const bins = provisionN8n(n8nVersion);
 			const nodeVersion = execFileSync(bins.node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
 			const folder = path.join(work, `n8n-${n8nVersion}`);
@@ -232,7 +216,7 @@ async function main() {
 		if (totals.failed === 0) rmSync(work, { recursive: true, force: true });
 	}
 	for (const result of results) log(`${result.n8nVersion} ${result.installWay} (Node ${result.nodeVersion}): ${result.passed} passed, ${result.failed} failed`);
-	process.stdout.write(`e2e: ${totals.passed} passed, ${totals.failed} failed\n`);
+	process.stdout.write(summaryLine('e2e', totals));
 	if (totals.failed > 0) {
 		log(`n8n's last output:\n${lastN8nOutput.slice(-6000)}`);
 		log(`${totals.failed} check(s) failed; work folder kept: ${work}`);

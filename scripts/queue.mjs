@@ -23,8 +23,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE } from './n8n-package.mjs';
-import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, setUpOwner, stopProcess } from './n8n-runtime.mjs';
+import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE } from './lib/n8n-package.mjs';
+import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT } from './lib/n8n-runtime.mjs';
+import { setUpOwner } from './lib/n8n-rest.mjs';
+import { stopProcess } from './lib/processes.mjs';
 import { activate, delivery, TEXT_PAYLOAD, triggerCredential, triggerWorkflow } from './e2e/trigger.mjs';
 import { chainWorkflow, node, workflowNode } from './e2e/workflows.mjs';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
-import { ROOT } from './n8n-runtime.mjs';
+import { ROOT } from './lib/n8n-runtime.mjs';
 
 const MAX_TARBALL_BYTES = 100 * 1024;
 const ALLOWED_FILES = [/^dist\//, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/];

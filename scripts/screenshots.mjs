@@ -9,8 +9,10 @@ import path from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-import { buildAndPack, importIntoN8n, NODE_TYPE, unpackAsCustomExtension } from './n8n-package.mjs';
-import { credentialJson, freePort, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, setUpOwner, startN8n, stopProcess } from './n8n-runtime.mjs';
+import { buildAndPack, importIntoN8n, NODE_TYPE, unpackAsCustomExtension } from './lib/n8n-package.mjs';
+import { credentialJson, freePort, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, startN8n } from './lib/n8n-runtime.mjs';
+import { setUpOwner } from './lib/n8n-rest.mjs';
+import { stopProcess } from './lib/processes.mjs';
 
 const require = createRequire(import.meta.url);
 const { FakeHypersender } = require('../test/fake-hypersender/server.js');

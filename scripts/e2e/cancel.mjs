@@ -7,7 +7,7 @@
 // stopped one's queue. Its waiters would not reach the server even if they stayed queued (the
 // HTTP request carries the cancel signal too), but they would hold the account's pace for about
 // 5 minutes: the second execution's 3 requests, which need about 3 s, get 60 s.
-import { credentialJson } from '../n8n-runtime.mjs';
+import { credentialJson } from '../lib/n8n-runtime.mjs';
 import { chainWorkflow, node, workflowNode } from './workflows.mjs';
 
 const ROWS = 300;

@@ -1,7 +1,7 @@
 // The Contact operations in real n8n: 200 CRM rows written every way CRMs hold phone numbers
 // (with a per-row Country for national forms), rows that must fail on their own, Get Many, Get,
 // and the workflows in examples/.
-import { exampleWorkflowsForTest } from '../examples-for-test.mjs';
+import { exampleWorkflowsForTest } from '../lib/examples-for-test.mjs';
 import { chainWorkflow, codeNode, manualTrigger, workflowNode } from './workflows.mjs';
 
 // Names in many scripts, as CRMs hold them.

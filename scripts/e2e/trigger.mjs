@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { importIntoN8n, NODE_TYPE, pointWorkflowAt } from '../n8n-package.mjs';
-import { ROOT } from '../n8n-runtime.mjs';
+import { importIntoN8n, NODE_TYPE, pointWorkflowAt } from '../lib/n8n-package.mjs';
+import { ROOT } from '../lib/n8n-runtime.mjs';
 import { chainWorkflow, workflowNode } from './workflows.mjs';
 
 const SECRET = 'e2e-webhook-authorization-5f1d9c3b';

@@ -1,12 +1,15 @@
-// Shared by the end-to-end run, `npm run dev` and `npm run screenshots`: a provisioned real
-// n8n, run with a user folder of our choosing, its CLI and its REST API.
+// A provisioned real n8n, run with a user folder of our choosing: its CLI, and its processes
+// (`n8n start`, and in queue mode `n8n webhook` and `n8n worker`).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { startChild, stopProcess, stripColours } from './processes.mjs';
+import { waitFor } from './wait.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PACKAGE_NAME = 'n8n-nodes-hypersender';
 
 /**
@@ -83,10 +86,7 @@ export async function runN8nCommand(bins, env, args, { timeoutMs = 180_000 } = {
 	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 	const status = await new Promise((resolve) => child.once('close', (code) => resolve(code)));
 	clearTimeout(timer);
-	// n8n colours its log lines; the colour codes start with the ESC control character.
-	// eslint-disable-next-line no-control-regex
-	const strip = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
-	return { status, stdout: strip(stdout), stderr: strip(stderr) };
+	return { status, stdout: stripColours(stdout), stderr: stripColours(stderr) };
 }
 
 /** `n8n execute --rawOutput` logs the run as pretty JSON, one log entry whose first key is "data". */
@@ -101,45 +101,38 @@ export function runJsonFrom(output) {
 	}
 }
 
-/** Starts `n8n start`; resolves once its REST API answers. */
-export async function startN8n(bins, env, { log } = {}) {
-	const child = spawn(bins.node, [bins.n8n, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-	let output = '';
-	const collect = (chunk) => {
-		output += chunk;
-		log?.(chunk);
-	};
-	child.stdout.on('data', collect);
-	child.stderr.on('data', collect);
+/**
+ * Starts an n8n process, `n8n start` unless `args` names another (`webhook`, `worker ...`);
+ * resolves to { name, child, url, output() } once it is ready. Without `healthPort`, ready means
+ * that its own log says it is ready on env.N8N_PORT and its REST API answers; with it, that
+ * `/healthz/readiness` on that port answers (queue mode's webhook and worker processes have no
+ * REST API). One that exits early or is not ready in `timeoutMs` is stopped, and the error holds
+ * what it printed. `logFile` and `log` get its output as it comes.
+ */
+export async function startN8n(bins, env, { args = ['start'], name = `n8n ${args[0]}`, healthPort, logFile, log, timeoutMs = 120_000 } = {}) {
+	const n8n = startChild(name, bins.node, [bins.n8n, ...args], { env, logFile, log });
 	const url = `http://127.0.0.1:${env.N8N_PORT}`;
-	const deadline = Date.now() + 120_000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.slice(-4000)}`);
+	const answers = async (address) => {
 		try {
+			return (await fetch(address)).ok;
+		} catch {
+			return false; // not listening yet
+		}
+	};
+	try {
+		await waitFor(`${name} to be ready`, async () => {
+			if (n8n.child.exitCode !== null) throw new Error(`${name} exited early (exit ${n8n.child.exitCode})`);
+			if (healthPort) return await answers(`http://127.0.0.1:${healthPort}/healthz/readiness`);
 			// Not /healthz/readiness: n8n 1.x reports ready once its database is, before its REST
 			// routes exist (owner setup then answers 404). Its own log line first, so that another
 			// n8n on this port (it was free when chosen) is never taken for this one.
-			if (output.includes(`n8n ready on 127.0.0.1, port ${env.N8N_PORT}`)) {
-				const response = await fetch(`${url}/rest/settings`);
-				if (response.ok) return { child, url, output: () => output };
-			}
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 500));
+			return n8n.output().includes(`n8n ready on 127.0.0.1, port ${env.N8N_PORT}`) && (await answers(`${url}/rest/settings`));
+		}, { timeoutMs, everyMs: 500 });
+	} catch (error) {
+		await stopProcess(n8n.child);
+		throw new Error(`${error.message}:\n${n8n.output().slice(-4000)}`);
 	}
-	child.kill('SIGTERM');
-	throw new Error(`n8n did not become ready in 120 s:\n${output.slice(-4000)}`);
-}
-
-export async function stopProcess(child) {
-	// A child killed by a signal has exitCode null but a signalCode: it has exited all the same.
-	if (!child || child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise((resolve) => child.once('exit', resolve));
-	child.kill('SIGTERM');
-	const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-	await exited;
-	clearTimeout(timer);
+	return { ...n8n, url };
 }
 
 export function credentialJson({ id = 'hypersenderFake', name = 'Hypersender (fake server)', apiToken, instanceId, baseUrl, rateLimitPlan = 'unlimited' }) {
@@ -150,32 +143,4 @@ export function writeJson(file, value) {
 	mkdirSync(path.dirname(file), { recursive: true });
 	writeFileSync(file, JSON.stringify(value, null, 2));
 	return file;
-}
-
-/**
- * Creates the owner account of a freshly started n8n through its REST API (as the editor's
- * first screen does) and returns a client for the REST API, signed in as that owner.
- * `rest(method, path, body)` resolves to `{ status, body }`, the body parsed if JSON.
- */
-export async function setUpOwner(n8n, owner) {
-	const headers = { 'Content-Type': 'application/json', 'browser-id': 'hypersender-scripts' };
-	const setup = await fetch(`${n8n.url}/rest/owner/setup`, { method: 'POST', headers, body: JSON.stringify(owner) });
-	const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
-	if (!setup.ok || !cookie) throw new Error(`Setting up n8n's owner failed: HTTP ${setup.status} ${await setup.text()}`);
-	const rest = async (method, route, body) => {
-		const response = await fetch(`${n8n.url}/rest${route}`, {
-			method,
-			headers: { ...headers, cookie },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		let parsed = text;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			// not JSON: keep the text, the caller reports it
-		}
-		return { status: response.status, body: parsed };
-	};
-	return { cookie, rest };
 }
