@@ -4,8 +4,17 @@ import { ACCEPTED_CHAT_ID_FORMS, credentialsFor, errorOf, TOKEN, useFakeHypersen
 import { maxRetriesOption, requestsPerMinuteOption } from '../nodes/Hypersender/descriptions/sharedOptions';
 import { MAX_RETRIES, REQUESTS_PER_MINUTE } from '../nodes/Hypersender/transport';
 import { runHypersender } from './helpers/runWorkflow';
+import { virtualPacingClock } from './helpers/virtualPacingClock';
+
+// Pacing and waits for retries run on a virtual clock (helpers/virtualPacingClock.ts): they take no real time and are measured exactly.
+jest.mock('../nodes/Hypersender/transport/pacer', () => ({
+	...jest.requireActual('../nodes/Hypersender/transport/pacer'),
+	systemClock: jest.requireActual('./helpers/virtualPacingClock').virtualPacingClock,
+}));
 
 const fake = useFakeHypersender();
+// Each test starts an hour after the last: no spacing or pause of an earlier test holds.
+beforeEach(() => virtualPacingClock.advance(60 * 60_000));
 
 const upsertFromJson: IDataObject = {
 	operation: 'upsert',
@@ -360,11 +369,12 @@ describe('HTTP failures become errors a user can act on', () => {
 
 	test('429 with Retry-After is waited out and retried', async () => {
 		fake.failNext(1, 429, { retryAfter: 1 });
-		const started = Date.now();
+		const started = virtualPacingClock.now();
 		const { output } = await upsert([{ phone: '12132132130', first: 'Maria' }]);
 		expect(output?.[0].error).toBeUndefined();
 		expect(fake.requests).toHaveLength(2);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+		// The retry was let through when the second Hypersender asked for had passed, not before.
+		expect(virtualPacingClock.now() - started).toBe(1000);
 	});
 
 	test('429 that outlasts Max Retries fails only that item, saying how to pace', async () => {

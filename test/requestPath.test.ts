@@ -5,14 +5,34 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { inspect } from 'node:util';
-import type { IDataObject } from 'n8n-workflow';
+import { RoutingNode } from 'n8n-core';
+import * as n8nAuthentication from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { FakeHypersender } from './fake-hypersender/server';
 import { credentialsFor, errorOf, INSTANCE_ID, TOKEN, useFakeHypersender } from './fixtures';
 import type { ItemError } from './fixtures';
+import { heldClock } from './helpers/heldClock';
 import { runHypersender } from './helpers/runWorkflow';
 
+// Pacing, back-offs and deadlines run on a virtual clock that a test may hold still (helpers/heldClock.ts).
+jest.mock('../nodes/Hypersender/transport/pacer', () => ({
+	...jest.requireActual('../nodes/Hypersender/transport/pacer'),
+	systemClock: jest.requireActual('./helpers/heldClock').heldClock,
+}));
+
 const fake = useFakeHypersender();
+// Each test starts an hour after the last: no spacing, pause or plan of an earlier test holds.
+beforeEach(() => heldClock.advance(60 * 60_000));
+afterEach(() => heldClock.letGo());
+
+// The longest back-off before the first retry (transport/index.ts backoffMs: 500 ms, half of it jitter).
+const BACKOFF_CEILING_MS = 500;
+
+/** Waits, in real time, for something the server or the node does (at most 20 s, then the test goes on to fail). */
+async function until(condition: () => boolean): Promise<void> {
+	for (let i = 0; i < 2000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 // A second origin (another port on loopback), to see what a redirect would hand it.
 const otherHost = new FakeHypersender({ token: TOKEN, instanceId: INSTANCE_ID });
 beforeAll(async () => {
@@ -177,22 +197,27 @@ describe('3. options from expressions: a clear error for that item, nothing sent
 
 describe('4. cancel: waiting requests end without being sent', () => {
 	test('stopping an execution on a slow plan sends nothing more, and the next run on the account is not held back', async () => {
-		// 60 per minute: one request every ~1 s, so five items wait in the pacer.
+		// 60 per minute: one request every ~1 s of virtual time, held still, so four items wait in the pacer.
 		const credentials = credentialsFor(fake, { rateLimitPlan: 'starter' });
+		const spacingMs = 60_000 / (60 * 0.98);
 		const rows = Array.from({ length: 5 }, (_, i) => ({ phone: `+1213213213${i}`, first: `Row ${i}` }));
+		heldClock.hold();
 		let cancelExecution = () => {};
 		const run = runHypersender({ items: rows, parameters: upsertParameters(), credentials, continueOnFail: true, onStart: (cancel) => (cancelExecution = cancel) });
-		for (let i = 0; i < 3000 && fake.requests.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+		await until(() => fake.requests.length === 1 && heldClock.sleepsHeld() === 1);
 		expect(fake.requests).toHaveLength(1);
+		const firstSentAt = heldClock.now();
 		cancelExecution();
 		await run;
-		// Long enough for two more paced requests, had the queue not been emptied.
-		await new Promise((resolve) => setTimeout(resolve, 2500));
-		expect(fake.requests).toHaveLength(1);
+		// Time goes on past every waiting row's turn: a row still queued would be let through now,
+		// ahead of the next run's request, and spend a turn of the account.
+		heldClock.letGo();
 
 		const next = await runHypersender({ items: [{ phone: '+12132132139', first: 'Next' }], parameters: upsertParameters(), credentials, continueOnFail: true });
 		expect(next.output?.[0].error).toBeUndefined();
 		expect(fake.requests.map((request) => request.body?.first_name)).toEqual(['Row 0', 'Next']);
+		// The next request went one spacing after Row 0, not after four more.
+		expect(heldClock.now() - firstSentAt).toBeCloseTo(spacingMs, 6);
 	});
 });
 
@@ -227,26 +252,46 @@ describe('6. retries', () => {
 		expect(error.description).toContain("Check the Base URL in the 'Hypersender API' credential");
 	});
 
-	test('a server that sends its headers and then trickles the body is cut off at the time-out', async () => {
+	test('a server that trickles its body is cut off at the time-out: the node ends that request before it tries again', async () => {
+		// Every request gets its headers and then one space every 100 ms, for ever; the log says what the server saw.
+		const log: string[] = [];
+		let connections = 0;
 		const trickle = await startServer((socket) => {
+			const connection = ++connections;
+			let timer: NodeJS.Timeout | undefined;
+			let closed = false;
+			const noteClosed = () => {
+				clearInterval(timer);
+				if (!closed) log.push(`closed ${connection}`);
+				closed = true;
+			};
+			socket.on('end', noteClosed).on('close', noteClosed).on('error', noteClosed);
 			socket.once('data', () => {
+				log.push(`request ${connection}`);
 				socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
-				const timer = setInterval(() => socket.write(' '), 100);
-				const stop = setTimeout(() => socket.destroy(), 30_000);
-				socket.on('close', () => {
-					clearInterval(timer);
-					clearTimeout(stop);
-				});
+				timer = setInterval(() => socket.write(' '), 100);
+				log.push(`trickling ${connection}`);
 			});
 		});
 		try {
-			const { output } = await runHypersender({
+			heldClock.hold();
+			const run = runHypersender({
 				items: [{ phone: '+12132132130', first: 'Maria' }],
-				parameters: { ...upsertParameters({ maxRetries: 0 }), requestOptions: { timeout: 1000 } },
+				parameters: { ...upsertParameters({ maxRetries: 1 }), requestOptions: { timeout: 1000 } },
 				credentials: credentialsFor(fake, { baseUrl: trickle.url }),
 				continueOnFail: true,
 			});
+			await until(() => log.includes('trickling 1'));
+			heldClock.advance(1000); // the first try's deadline
+			await until(() => heldClock.sleepsHeld() === 1 && log.includes('closed 1')); // the back-off before the retry
+			expect(log).toEqual(['request 1', 'trickling 1', 'closed 1']);
+			heldClock.advance(BACKOFF_CEILING_MS);
+			await until(() => log.includes('trickling 2'));
+			heldClock.advance(1000); // the retry's deadline
+			const { output } = await run;
 			expect(errorOf(output![0]).message).toBe('Hypersender did not answer completely within 1 s');
+			await until(() => log.includes('closed 2'));
+			expect(log).toEqual(['request 1', 'trickling 1', 'closed 1', 'request 2', 'trickling 2', 'closed 2']);
 		} finally {
 			await trickle.stop();
 		}
@@ -396,5 +441,148 @@ describe('9. input values', () => {
 		const error = errorOf(await upsertOne({}, {}, { phone: huge, first: 'Ana' }));
 		expect(error.message.length).toBeLessThan(300);
 		expect(error.message).toContain('(200000 characters)');
+	});
+});
+
+const sendTextParameters = (options: IDataObject = {}): IDataObject => ({ resource: 'message', operation: 'sendText', chatId: '+1 (213) 213-2130', text: 'Hello', options });
+
+/** What the node handed n8n for its items in the last run, even where n8n drops it (a cancelled execution keeps no output). */
+function whatTheNodeReturned() {
+	const routing = jest.spyOn(RoutingNode.prototype, 'runNode');
+	return {
+		items: async () => ((await routing.mock.results[0]?.value) as INodeExecutionData[][] | undefined)?.[0] ?? [],
+		restore: () => routing.mockRestore(),
+	};
+}
+
+/**
+ * n8n 1.x's HTTP helper (n8n-core 1.122, what n8n 1.123.81 ships) fails a request that got no
+ * answer with a NodeApiError in its own words and without the cause: the code is only in
+ * `httpCode`, or nowhere. From here on, until restored, n8n 2.40's failures come out so.
+ */
+function failingAsN8n1Does(httpCode: string | undefined) {
+	const real = n8nAuthentication.httpRequestWithAuthentication;
+	return jest.spyOn(n8nAuthentication, 'httpRequestWithAuthentication').mockImplementation(async function (this: ThisParameterType<typeof real>, ...args: Parameters<typeof real>) {
+		try {
+			return (await real.apply(this, args)) as unknown;
+		} catch {
+			throw Object.assign(new Error('The connection to the server was closed unexpectedly, perhaps it is offline. You can retry the request immediately or wait and retry later.'), {
+				name: 'NodeApiError',
+				...(httpCode === undefined ? {} : { httpCode }),
+			});
+		}
+	});
+}
+
+describe('10. a send that may have reached Hypersender says so, whatever the HTTP client reports', () => {
+	test.each<[string, string | undefined | null]>([
+		['as n8n 2.40 reports it', null],
+		['as n8n 1.x reports it: the code in httpCode only', 'ECONNRESET'],
+		['as n8n 1.x may report it: no code at all', undefined],
+	])('accepted, then the connection drops, %s: "may have been sent", not retried, one message', async (_how, httpCode) => {
+		const n8n1 = httpCode === null ? undefined : failingAsN8n1Does(httpCode);
+		try {
+			fake.acceptThenDropNext(1);
+			const { output } = await runHypersender({ items: [{}], parameters: sendTextParameters({ maxRetries: 5 }), credentials: credentialsFor(fake), continueOnFail: true });
+			const error = errorOf(output![0]);
+			expect(error.message).toMatch(/^The connection to Hypersender failed \((E[A-Z_]+|UNKNOWN)\); the message may have been sent$/);
+			expect(error.description).toContain('did not send it again');
+			expect(error.description).not.toMatch(/are retried/);
+			expect(fake.messagesTo('12132132130@c.us')).toHaveLength(1);
+			expect(fake.requests).toHaveLength(1);
+		} finally {
+			n8n1?.mockRestore();
+		}
+	});
+
+	test.each([
+		['as n8n 2.40 reports it', false],
+		['as n8n 1.x reports it', true],
+	])('a refused connection proves nothing went out, %s: the send says it could not reach Hypersender', async (_how, asN8n1) => {
+		const n8n1 = asN8n1 ? failingAsN8n1Does('ECONNREFUSED') : undefined;
+		const closed = await startServer(() => undefined);
+		const closedUrl = closed.url;
+		await closed.stop();
+		try {
+			const { output } = await runHypersender({ items: [{}], parameters: sendTextParameters({ maxRetries: 0 }), credentials: credentialsFor(fake, { baseUrl: closedUrl }), continueOnFail: true });
+			const error = errorOf(output![0]);
+			expect(error.message).toBe('Could not reach Hypersender (ECONNREFUSED)');
+			expect(error.message + String(error.description)).not.toMatch(/may have been sent/);
+		} finally {
+			n8n1?.mockRestore();
+		}
+	});
+
+	test('a cancel while the send is on its way says it may have been sent; a send still waiting for its turn says nothing was sent', async () => {
+		// The server takes the first send in and never answers; the second waits for its turn (Starter: 1 a second, held still).
+		const log: string[] = [];
+		const silent = await startServer((socket) => socket.once('data', () => log.push('request')));
+		const returned = whatTheNodeReturned();
+		try {
+			heldClock.hold();
+			let cancelExecution = () => {};
+			const run = runHypersender({
+				items: [{}, {}],
+				parameters: sendTextParameters(),
+				credentials: credentialsFor(fake, { baseUrl: silent.url, rateLimitPlan: 'starter' }),
+				continueOnFail: true,
+				onStart: (cancel) => (cancelExecution = cancel),
+			});
+			await until(() => log.length === 1 && heldClock.sleepsHeld() === 1);
+			cancelExecution();
+			await run;
+			const [onItsWay, waiting] = await returned.items();
+			expect(errorOf(onItsWay).message).toBe("The execution was cancelled while item 0's request was on its way to Hypersender; the message may have been sent");
+			expect(errorOf(onItsWay).description).toContain('Look in the WhatsApp chat');
+			expect(errorOf(waiting).message).toBe("The execution was cancelled before item 1's request was sent");
+			expect(errorOf(waiting).description).toBe('Nothing was sent to Hypersender for this item.');
+			expect(log).toEqual(['request']);
+		} finally {
+			returned.restore();
+			await silent.stop();
+		}
+	});
+});
+
+describe("11. n8n's routing options reach n8n's HTTP helper", () => {
+	const restrictedTo = (allowedDomains: string) => ({ allowedHttpRequestDomains: 'domains', allowedDomains });
+
+	test('a credential restricted to other domains than its Base URL is refused as n8n refuses it, before anything is sent', async () => {
+		const { output } = await runHypersender({
+			items: [{ phone: '+12132132130', first: 'Maria' }],
+			parameters: upsertParameters(),
+			credentials: credentialsFor(fake, restrictedTo('app.hypersender.com, *.example.com')),
+			continueOnFail: true,
+		});
+		const error = errorOf(output![0]);
+		expect(error.message).toBe(`Domain not allowed: the 'Hypersender API' credential may be used only with "app.hypersender.com, *.example.com", not with its Base URL's host "${new URL(fake.url).host}"`);
+		expect(error.description).toMatch(/^Nothing was sent to Hypersender for this item: n8n refused the request\. In the credential, add the Base URL's host to 'Allowed Domains'/);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	test('a send refused so says nothing was sent, and is not tried again', async () => {
+		const helper = jest.spyOn(n8nAuthentication, 'httpRequestWithAuthentication');
+		try {
+			const { output } = await runHypersender({ items: [{}], parameters: sendTextParameters({ maxRetries: 5 }), credentials: credentialsFor(fake, restrictedTo('app.hypersender.com')), continueOnFail: true });
+			const error = errorOf(output![0]);
+			expect(error.message).toMatch(/^Domain not allowed: /);
+			expect(error.message + String(error.description)).not.toMatch(/may have been sent/);
+			expect(helper).toHaveBeenCalledTimes(1);
+			expect(fake.requests).toHaveLength(0);
+		} finally {
+			helper.mockRestore();
+		}
+	});
+
+	test('a credential whose allowed domains include its Base URL works, and the helper gets the domains, the time-out and the SSL setting', async () => {
+		const helper = jest.spyOn(n8nAuthentication, 'httpRequestWithAuthentication');
+		try {
+			const item = await upsertOne({}, restrictedTo('example.com, 127.0.0.1'));
+			expect(item.error).toBeUndefined();
+			expect(fake.contact('12132132130')?.name).toBe('Maria');
+			expect(helper.mock.calls[0][1]).toMatchObject({ allowedDomains: 'example.com, 127.0.0.1', timeout: 300_000, skipSslCertificateValidation: false });
+		} finally {
+			helper.mockRestore();
+		}
 	});
 });

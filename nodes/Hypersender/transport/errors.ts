@@ -229,11 +229,15 @@ const TRANSIENT_NETWORK_CODES = new Set([
 	'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
-/** The first system error code (`ECONNRESET`, `ERR_...`) in an error or its causes. */
+/**
+ * The first system error code (`ECONNRESET`, `ERR_...`) in an error or its causes. n8n 1.x's
+ * HTTP helper hands over a NodeApiError without the cause, the code only in its `httpCode`.
+ */
 function networkCodeOf(error: unknown): string | undefined {
 	for (let current = error, depth = 0; current && depth < 5; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		for (const code of [(current as { code?: unknown }).code, (current as { httpCode?: unknown }).httpCode]) {
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		}
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;

@@ -110,27 +110,28 @@ export async function hypersenderRequest(
 	const node = ctx.getNode();
 	const itemIndex = ctx.getItemIndex();
 	const cancelled = () => new ExecutionCancelledBeforeSendError(node, itemIndex);
+	// Everything n8n's routing set (timeout, proxy, the credential's allowed domains, and whatever a
+	// later n8n adds) goes on to n8n's HTTP helper; only what the transport relies on is fixed.
 	const options: IHttpRequestOptions = {
-		method: request.method,
+		...request,
 		url: `${account.apiBaseUrl}${request.url ?? ''}`,
-		qs: request.qs,
 		body: request.method === 'GET' || request.method === 'DELETE' ? undefined : request.body,
-		timeout: request.timeout,
-		proxy: request.proxy,
 		skipSslCertificateValidation: request.skipSslCertificateValidation === true || request.skipSslCertificateValidation === 'true',
-		headers: request.headers,
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
-		abortSignal: signal,
 	};
 
 	const { gate } = expected;
 	await gate?.admit();
 	// A stop of the node run ends the wait for a turn like a cancel does, with its own error.
 	const waitSignal = gate ? AbortSignal.any(signal ? [signal, gate.stopSignal] : [gate.stopSignal]) : signal;
-	const notSent = () => (gate?.stopSignal.aborted && !signal?.aborted ? gate.stoppedError() : cancelled());
+	// A wait that a cancel ends: before the first try nothing went out; before a retry, what the
+	// last try met is what the user needs to know (an idempotent request may have been carried out).
+	let failedTry: { error: HypersenderApiError; retries: number } | undefined;
+	const cancelledInWait = () => (failedTry ? cancelledBeforeRetry(failedTry.error, failedTry.retries) : cancelled());
+	const notSent = () => (gate?.stopSignal.aborted && !signal?.aborted ? gate.stoppedError() : cancelledInWait());
 
 	for (let retries = 0; ; retries++) {
 		const release = await account.pacer.acquire(waitSignal, notSent, { lane, plan: account.plan, countsAsMessage: expected.countsAsMessage });
@@ -141,13 +142,27 @@ export async function hypersenderRequest(
 			release();
 		}
 		if (!(outcome instanceof HypersenderApiError)) return outcome;
-		if (signal?.aborted) throw cancelled();
-		if (outcome.retryable && expected.notIdempotent && !surelyNotAccepted(outcome)) throw withRetriesNamed(mayHaveBeenAccepted(outcome), retries);
-		if (!outcome.retryable || retries >= maxRetries) throw withRetriesNamed(outcome, retries);
+		// The cancel ended a request that was out: Hypersender may have taken it.
+		if (signal?.aborted && !gotAnswer(outcome)) throw cancelledOnItsWay(node, itemIndex, expected);
+		if (expected.notIdempotent && !surelyNotAccepted(outcome) && (outcome.retryable || !gotAnswer(outcome))) {
+			throw withRetriesNamed(mayHaveBeenAccepted(outcome), retries);
+		}
+		if (!outcome.retryable || retries >= maxRetries || signal?.aborted) throw withRetriesNamed(outcome, retries);
+		failedTry = { error: outcome, retries };
 		// A Retry-After paused the pacer already, which holds this retry back too.
 		if (outcome.retryAfterMs === undefined) await clock.sleep(backoffMs(retries), signal);
-		if (signal?.aborted) throw cancelled();
+		if (signal?.aborted) throw cancelledInWait();
 	}
+}
+
+/**
+ * The item's context as n8n's HTTP helper sees it, with `signal` as the execution's cancel
+ * signal. n8n (1.x and 2.x alike) sets a request's abort signal itself, from the context the
+ * helper is called on, and n8n's own routing calls it on a context made this way: this is how the
+ * node ends a request it gives up on, and the execution's cancel still ends it too.
+ */
+function contextAbortingOn(ctx: IExecuteSingleFunctions, signal: AbortSignal): IExecuteSingleFunctions {
+	return Object.create(ctx, { getExecutionCancelSignal: { value: () => signal } }) as IExecuteSingleFunctions;
 }
 
 /** One try: the answer, or the error it stands for. Never throws n8n's HTTP error: its request config holds the token. */
@@ -161,17 +176,27 @@ async function sendOnce(
 	let response: IN8nHttpFullResponse;
 	const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT_MS;
 	const stopDeadline = new AbortController();
+	const giveUp = new AbortController();
+	const executionSignal = ctx.getExecutionCancelSignal?.();
+	const requestSignal = executionSignal ? AbortSignal.any([executionSignal, giveUp.signal]) : giveUp.signal;
 	try {
-		const request = ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { ...options }) as Promise<IN8nHttpFullResponse>;
+		const request = ctx.helpers.httpRequestWithAuthentication.call(contextAbortingOn(ctx, requestSignal), CREDENTIAL_TYPE, { ...options }) as Promise<IN8nHttpFullResponse>;
 		// n8n's timeout covers the wait for the headers only; a server that trickles its body
-		// would hold the item for ever. The deadline covers the whole answer. (n8n sets the
-		// request's abort signal itself, to the execution's, so the request cannot be given ours.)
+		// would hold the item for ever. The deadline covers the whole answer.
 		request.catch(() => undefined);
 		const deadline = clock.sleep(timeoutMs, stopDeadline.signal).then(() => undefined);
 		const first = await Promise.race([request, deadline]);
-		if (first === undefined) return networkFailure(ctx, 'ETIMEDOUT', true, `Hypersender did not answer completely within ${Math.round(timeoutMs / 1000)} s`);
+		if (first === undefined) {
+			// Given up: the request is ended (n8n's HTTP client closes its socket on the abort and
+			// rejects at once), and only then is its pacer slot released or a retry made.
+			giveUp.abort(WAIT_NOT_NEEDED);
+			await request.catch(() => undefined);
+			return networkFailure(ctx, 'ETIMEDOUT', true, `Hypersender did not answer completely within ${Math.round(timeoutMs / 1000)} s`);
+		}
 		response = first;
 	} catch (error) {
+		const refusal = domainRefusalOf(ctx, options, error);
+		if (refusal) throw refusal;
 		const { code, retryable } = classifyNetworkFailure(error);
 		return networkFailure(ctx, code, retryable, code === 'ENOTFOUND' || code === 'ECONNREFUSED' ? `Could not reach Hypersender (${code})` : `The connection to Hypersender failed (${code})`);
 	} finally {
@@ -190,11 +215,36 @@ async function sendOnce(
 function networkFailure(ctx: IExecuteSingleFunctions, code: string, retryable: boolean, message: string): HypersenderApiError {
 	return new HypersenderApiError(ctx.getNode(), ctx.getItemIndex(), {
 		message,
-		description:
-			"Check the Base URL in the 'Hypersender API' credential and this machine's network; the time-out is the node's Request Options > Timeout. Dropped connections and time-outs are retried.",
+		description: `Check the Base URL in the 'Hypersender API' credential and this machine's network; the time-out is the node's Request Options > Timeout.${retryable ? ' Dropped connections and time-outs are retried (Max Retries).' : ''}`,
 		httpCode: code,
 		retryable,
 	});
+}
+
+/**
+ * n8n's refusal of a request to a host the credential's Allowed HTTP Request Domains do not
+ * include (checked by n8n before anything is sent), told by n8n's own words on both lines.
+ */
+function domainRefusalOf(ctx: IExecuteSingleFunctions, options: IHttpRequestOptions, error: unknown): NodeOperationError | undefined {
+	if (options.allowedDomains === undefined || !saysInChain(error, /Domain not allowed/i)) return undefined;
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Domain not allowed: the 'Hypersender API' credential may be used only with ${quoteValue(options.allowedDomains)}, not with its Base URL's host ${quoteValue(new URL(options.url).host)}`,
+		{
+			itemIndex: ctx.getItemIndex(),
+			description:
+				"Nothing was sent to Hypersender for this item: n8n refused the request. In the credential, add the Base URL's host to 'Allowed Domains', or set 'Allowed HTTP Request Domains' to All.",
+		},
+	);
+}
+
+/** Whether an error or one of its causes has a message that matches `pattern`. */
+function saysInChain(error: unknown, pattern: RegExp): boolean {
+	for (let current = error, depth = 0; current && depth < 5; depth++) {
+		if (pattern.test(String((current as Error).message ?? ''))) return true;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return false;
 }
 
 interface Answer {
@@ -276,11 +326,15 @@ function surelyNotAccepted(error: HypersenderApiError): boolean {
 	return SURELY_NOT_ACCEPTED.has(String(error.httpCode));
 }
 
+/** Whether Hypersender (or something at its address) answered with an HTTP status; otherwise the failure is a network code. */
+function gotAnswer(error: HypersenderApiError): boolean {
+	return /^\d+$/.test(String(error.httpCode));
+}
+
 /** A failed request that must not be sent again: the user has to look before sending it again. */
 function mayHaveBeenAccepted(error: HypersenderApiError): HypersenderApiError {
 	// NodeApiError words network codes its own way ("The connection to the server was closed..."); name the code instead.
-	const code = String(error.httpCode);
-	error.message = `${/^\d+$/.test(code) ? error.message : `The connection to Hypersender failed (${code})`}; the message may have been sent`;
+	error.message = `${gotAnswer(error) ? error.message : `The connection to Hypersender failed (${String(error.httpCode)})`}; the message may have been sent`;
 	error.description =
 		`Hypersender may have accepted and queued this request before the failure, so the node did not send it again: a message is never sent twice. ` +
 		`Look in the WhatsApp chat (or the Hypersender dashboard) whether it arrived before you run this item again.`;
@@ -314,6 +368,27 @@ function redirectTarget(location: unknown): string {
 	} catch {
 		return 'to a relative or unreadable Location';
 	}
+}
+
+/** A request the cancel ended while it was out: for a message, it may have been sent. */
+function cancelledOnItsWay(node: INode, itemIndex: number, expected: ExpectedAnswer): NodeOperationError {
+	if (expected.notIdempotent) {
+		return new NodeOperationError(node, `The execution was cancelled while item ${itemIndex}'s request was on its way to Hypersender; the message may have been sent`, {
+			itemIndex,
+			description: 'Hypersender may have accepted and queued it before the cancel. Look in the WhatsApp chat (or the Hypersender dashboard) whether it arrived before you run this item again.',
+		});
+	}
+	return new NodeOperationError(node, `The execution was cancelled while item ${itemIndex}'s request was on its way to Hypersender`, {
+		itemIndex,
+		description: 'Hypersender may have carried it out before the cancel.',
+	});
+}
+
+/** The last try's failure, when the cancel came before the node tried again. */
+function cancelledBeforeRetry(error: HypersenderApiError, retries: number): HypersenderApiError {
+	const named = withRetriesNamed(error, retries);
+	named.description = `${named.description ?? ''} The execution was cancelled before the node tried again.`.trim();
+	return named;
 }
 
 /** An error after retries says so; one that was never retried does not. */
