@@ -387,7 +387,7 @@ describe('7. secrets: the token appears in no error', () => {
 	])('%s is refused before any request, saying what to fix', async (_what, overrides, message) => {
 		const error = errorOf(await upsertOne({}, overrides));
 		expect(error.message).toContain(message);
-		expect(error.description).toMatch(/Nothing was sent\. (Set|Put|Copy)/);
+		expect(error.description).toMatch(/Nothing was sent for this item\. (Set|Put|Copy)/);
 		expect(everythingIn(error)).not.toContain(TOKEN);
 		expect(fake.requests).toHaveLength(0);
 	});

@@ -6,6 +6,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
+import { isObject } from '../Hypersender/shared/values';
+
 /** Hypersender sends media as links, so a real delivery is a few kilobytes; text is at most 64 KB. */
 export const MAX_DELIVERY_BYTES = 1024 * 1024;
 
@@ -39,9 +41,6 @@ export interface Delivery {
 
 export type DeliveryReading = { delivery: Delivery } | { problem: string };
 
-export function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads the body n8n received. n8n keeps the bytes (`rawBody`) and has already parsed a JSON
@@ -60,12 +59,12 @@ export function readDelivery(rawBody: unknown, parsedBody: unknown): DeliveryRea
 			return { problem: 'The body is not JSON' };
 		}
 	}
-	if (!isPlainObject(body)) return { problem: 'The body is not a JSON object' };
+	if (!isObject(body)) return { problem: 'The body is not a JSON object' };
 	if (depthExceeds(body, MAX_DELIVERY_DEPTH)) return { problem: `The body is nested more than ${MAX_DELIVERY_DEPTH} levels deep` };
 	body = withoutPrototypeKeys(body) as IDataObject;
 	const { event, data } = body as IDataObject;
 	if (typeof event !== 'string' || event.trim() === '') return { problem: 'The body has no "event"' };
-	return { delivery: { event: event.trim(), data: isPlainObject(data) ? data : undefined, body: body as IDataObject } };
+	return { delivery: { event: event.trim(), data: isObject(data) ? data : undefined, body: body as IDataObject } };
 }
 
 /** Whether objects and lists nest deeper than `limit`; walks with its own stack, so any depth is measured safely. */

@@ -6,10 +6,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { ACCEPTED_CHAT_ID_FORMS, InvalidChatIdError, InvalidCountryError, normalizeChatId, resolveCountry } from '../Hypersender/shared/chatId';
+import { CREDENTIAL_NAME, CREDENTIAL_TYPE } from '../Hypersender/shared/credential';
 import { quoteValue } from '../Hypersender/shared/quoteValue';
 import { MIN_SECRET_LENGTH } from './delivery';
-
-export const CREDENTIAL_TYPE = 'hypersenderApi';
 
 /** Events about a message somebody wrote: there `fromMe` means this number wrote it. */
 export const AUTHORED_EVENTS = new Set(['message.any', 'message.reaction', 'message.waiting', 'message.revoked']);
@@ -30,8 +29,6 @@ export interface TriggerAccount {
 }
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
-
-const CREDENTIAL_NAME = "the 'Hypersender API' credential";
 
 /** The credential's webhook secret and instance, or an explanation of what to set. */
 export async function readTriggerAccount(ctx: TriggerContext): Promise<TriggerAccount | { problem: string; fix: string }> {

@@ -6,7 +6,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { isPlainObject, type Delivery } from './delivery';
+import { messageIdFromParts } from '../Hypersender/shared/messageId';
+import { isObject } from '../Hypersender/shared/values';
+import type { Delivery } from './delivery';
 
 export interface SimpleDelivery extends IDataObject {
 	event: string;
@@ -42,7 +44,7 @@ function isTrue(value: unknown): boolean {
 }
 
 function object(value: unknown): IDataObject {
-	return isPlainObject(value) ? value : {};
+	return isObject(value) ? value : {};
 }
 
 type IdKind = 'phone' | 'lid' | 'group' | 'other';
@@ -126,7 +128,7 @@ function subjectOf(event: string, payload: IDataObject): Subject {
 		const reaction = object(payload.reaction);
 		return { message: payload, text: text(reaction.text), replyTo: idOf(reaction.messageId) };
 	}
-	if (event === 'message.revoked' && (isPlainObject(payload.before) || isPlainObject(payload.after))) {
+	if (event === 'message.revoked' && (isObject(payload.before) || isObject(payload.after))) {
 		const message = { ...object(payload.after), ...object(payload.before) };
 		return { message: { ...message, id: text(payload.revokedMessageId) ?? message.id }, text: text(message.body), replyTo: null };
 	}
@@ -169,7 +171,7 @@ export function simplifyDelivery({ event, data }: Delivery): SimpleDelivery {
 		from_me: fromMe,
 		is_group: isGroup,
 		text: subject.text,
-		message_id: bareId !== null && chat !== null ? `${fromMe}_${chatIdOf(chat)}_${bareId}` : (messageId ?? bareId),
+		message_id: bareId !== null && chat !== null ? messageIdFromParts(fromMe, chatIdOf(chat), bareId) : (messageId ?? bareId),
 		timestamp: isoTime(message.timestamp),
 		has_media: message.hasMedia === true || mediaUrl !== null,
 		media_url: mediaUrl,

@@ -15,6 +15,7 @@ import type {
 } from 'n8n-workflow';
 
 import { chatIdOfItem, invalidItemValue, showsNothing } from '../shared/itemInput';
+import { chatIdOfMessageId, MESSAGE_ID, MESSAGE_ID_EXAMPLE } from '../shared/messageId';
 import { readBooleanOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { hypersenderRequest, mayHaveBeenSent, unexpectedAnswerError } from '../transport';
@@ -29,9 +30,6 @@ import { parameterOfItem } from '../shared/itemParameters';
 // typing and deletes end the same however often they are sent, so they are retried as usual.
 const SENDS = new Set(['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward']);
 
-// `fromMe_chat_id`, then WhatsApp's own ID, then in groups the sender: true_12132132130@c.us_3EB08F6AD2A432386EFA0E
-const MESSAGE_ID = /^(true|false)_(\d+(-\d+)?@(c\.us|g\.us|lid))_[0-9A-Za-z]{6,}(_\d+@(c\.us|lid))?$/;
-const MESSAGE_ID_EXAMPLE = 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E';
 
 // One grapheme is an emoji when it holds a pictograph, is a flag (two regional indicators) or a keycap.
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3/u;
@@ -77,7 +75,8 @@ function coordinateOf(ctx: IExecuteSingleFunctions, name: string, label: string,
 	throw invalidItemValue(ctx, label, raw, `is not a number from -${limit} to ${limit}`, `Set '${label}' in decimal degrees, e.g. ${name === 'latitude' ? '52.5200' : '13.4050'}.`);
 }
 
-function messageIdOf(ctx: IExecuteSingleFunctions, name: string, label: string): string {
+/** The message ID in parameter `name`, checked for its form. */
+function messageIdOfItem(ctx: IExecuteSingleFunctions, name: string, label: string): string {
 	const raw = parameterOfItem(ctx, name, '') as unknown;
 	const id = typeof raw === 'string' ? raw.trim() : raw;
 	if (typeof id === 'string' && MESSAGE_ID.test(id)) return id;
@@ -93,7 +92,7 @@ function messageIdOf(ctx: IExecuteSingleFunctions, name: string, label: string):
 /** The body fields every send may carry: the recipient and, where set, the message it replies to. */
 function sendBase(ctx: IExecuteSingleFunctions): IDataObject {
 	const chatId = chatIdOfItem(ctx, 'chatId', 'Chat ID or Phone', { allowGroups: true });
-	const replyTo = textOf(ctx, 'options.replyTo', 'Reply To', false) === undefined ? undefined : messageIdOf(ctx, 'options.replyTo', 'Reply To');
+	const replyTo = textOf(ctx, 'options.replyTo', 'Reply To', false) === undefined ? undefined : messageIdOfItem(ctx, 'options.replyTo', 'Reply To');
 	return { chatId, ...(replyTo ? { reply_to: replyTo } : {}) };
 }
 
@@ -333,12 +332,12 @@ function reactionOf(ctx: IExecuteSingleFunctions): string {
 }
 
 const putReact: PreSend = async function (requestOptions) {
-	return withJsonBody(requestOptions, '/react-to-message', { messageId: messageIdOf(this, 'messageId', 'Message ID'), reaction: reactionOf(this) });
+	return withJsonBody(requestOptions, '/react-to-message', { messageId: messageIdOfItem(this, 'messageId', 'Message ID'), reaction: reactionOf(this) });
 };
 
 const putMarkSeen: PreSend = async function (requestOptions) {
 	const chatId = chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true });
-	const messageId = messageIdOf(this, 'messageId', 'Message ID');
+	const messageId = messageIdOfItem(this, 'messageId', 'Message ID');
 	const participant = textOf(this, 'options.participant', 'Participant', false) === undefined ? undefined : chatIdOfItem(this, 'options.participant', 'Participant', { allowGroups: false });
 	return withJsonBody(requestOptions, '/send-seen', { chatId, messageId, ...(participant ? { participant } : {}) });
 };
@@ -350,13 +349,13 @@ const putTyping = (url: string): PreSend =>
 
 const putForward: PreSend = async function (requestOptions) {
 	const chatId = chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true });
-	return withJsonBody(requestOptions, '/forward-message', { chatId, messageId: messageIdOf(this, 'messageId', 'Message ID') });
+	return withJsonBody(requestOptions, '/forward-message', { chatId, messageId: messageIdOfItem(this, 'messageId', 'Message ID') });
 };
 
 const putDelete: PreSend = async function (requestOptions) {
 	const chatId = chatIdOfItem(this, 'chatId', 'Chat ID or Phone', { allowGroups: true });
 	requestOptions.url = '/delete-message';
-	requestOptions.qs = { chatId, messageId: messageIdOf(this, 'messageId', 'Message ID') };
+	requestOptions.qs = { chatId, messageId: messageIdOfItem(this, 'messageId', 'Message ID') };
 	requestOptions.body = undefined;
 	return requestOptions;
 };
@@ -387,7 +386,7 @@ function chatIdSentIn(request: HypersenderRequest): string | null {
 	const chatId = sent.chatId ?? request.qs?.chatId;
 	if (typeof chatId === 'string') return chatId;
 	const messageId = typeof sent.messageId === 'string' ? sent.messageId : '';
-	return MESSAGE_ID.exec(messageId)?.[2] ?? null;
+	return chatIdOfMessageId(messageId);
 }
 
 /**

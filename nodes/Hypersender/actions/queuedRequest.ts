@@ -20,9 +20,12 @@ import type { WholeNumberRule } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { DEFAULT_TIMEOUT_MS, hypersenderRequest, unexpectedAnswerError } from '../transport';
 import type { HypersenderRequest } from '../transport';
-import { apiMessageOf, describeValidationErrors, HypersenderApiError, isObject, quoteHypersender, refusalRuleFor } from '../transport/errors';
+import { apiMessageOf, describeValidationErrors, HypersenderApiError, quoteHypersender, refusalRuleFor } from '../transport/errors';
+import { messageIdOfSentMessage } from '../shared/messageId';
+import { isObject } from '../shared/values';
 import { systemClock } from '../transport/pacer';
 import type { PacerClock } from '../transport/pacer';
+import { itemInputError } from '../shared/itemInput';
 import { parameterOfItem } from '../shared/itemParameters';
 
 export const MAX_WAIT_SECONDS: WholeNumberRule = { name: 'options.maxWaitSeconds', label: 'Max Wait (Seconds)', min: 0, max: 3600, fallback: 60 };
@@ -150,13 +153,6 @@ export async function waitForOutcome(ctx: IExecuteSingleFunctions, sentWith: Hyp
 	return { processing: true, request: undefined, pollError };
 }
 
-/** `true_12132132130@c.us_3EB0...`, the form React, Forward and Delete take, from the `key` of a sent message. */
-function messageIdOf(responseBody: unknown): string | null {
-	const key = isObject(responseBody) ? responseBody.key : undefined;
-	if (!isObject(key) || typeof key.id !== 'string' || typeof key.remoteJid !== 'string') return null;
-	return `${key.fromMe === false ? 'false' : 'true'}_${key.remoteJid.replace(/@s\.whatsapp\.net$/, '@c.us')}_${key.id}`;
-}
-
 function timestampOf(responseBody: unknown): string | null {
 	const raw = isObject(responseBody) ? responseBody.messageTimestamp : undefined;
 	const seconds = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
@@ -202,7 +198,7 @@ export function reportOutcome(ctx: IExecuteSingleFunctions, state: QueuedState, 
 	}
 	const { responseStatus, responseBody } = state;
 	if (responseStatus >= 200 && responseStatus < 300) {
-		return { status: facts.kind === 'action' ? 'done' : 'sent', message_id: messageIdOf(responseBody), timestamp: timestampOf(responseBody), ...base, response_status: responseStatus };
+		return { status: facts.kind === 'action' ? 'done' : 'sent', message_id: messageIdOfSentMessage(responseBody), timestamp: timestampOf(responseBody), ...base, response_status: responseStatus };
 	}
 	const { message, fix } = failureOf(facts.kind, responseStatus, responseBody);
 	throw new HypersenderApiError(ctx.getNode(), ctx.getItemIndex(), {
@@ -219,11 +215,11 @@ export async function putQueuedRequestUuidIntoUrl(this: IExecuteSingleFunctions,
 	const raw = parameterOfItem(this, 'queuedRequestUuid', '') as unknown;
 	const uuid = typeof raw === 'string' ? raw.trim() : raw;
 	if (typeof uuid !== 'string' || !UUID.test(uuid)) {
-		const itemIndex = this.getItemIndex();
-		throw new NodeOperationError(this.getNode(), `Invalid 'Queued Request UUID' in item ${itemIndex}: ${quoteValue(raw)} is not a UUID`, {
-			itemIndex,
-			description: 'Nothing was sent for this item. Map the queued_request_uuid of a send, e.g. {{ $json.queued_request_uuid }} (it looks like a0816120-1b2c-4d3e-8f40-5a6b7c8d9e0f).',
-		});
+		throw itemInputError(
+			this,
+			`Invalid 'Queued Request UUID' in item ${this.getItemIndex()}: ${quoteValue(raw)} is not a UUID`,
+			'Map the queued_request_uuid of a send, e.g. {{ $json.queued_request_uuid }} (it looks like a0816120-1b2c-4d3e-8f40-5a6b7c8d9e0f).',
+		);
 	}
 	requestOptions.url = `/queued-requests/${uuid}`;
 	return requestOptions;

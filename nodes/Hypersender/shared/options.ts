@@ -1,6 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteSingleFunctions } from 'n8n-workflow';
+import type { IExecuteSingleFunctions, NodeOperationError } from 'n8n-workflow';
 
+import { itemInputError } from './itemInput';
 import { quoteValue } from './quoteValue';
 import { parameterOfItem } from './itemParameters';
 
@@ -9,11 +9,7 @@ import { parameterOfItem } from './itemParameters';
 // silent clamp, a silent default or an unbounded loop. An empty value means the default.
 
 function optionError(ctx: IExecuteSingleFunctions, label: string, raw: unknown, allowed: string, fallback: unknown): NodeOperationError {
-	const itemIndex = ctx.getItemIndex();
-	return new NodeOperationError(ctx.getNode(), `'${label}' in item ${itemIndex} is ${quoteValue(raw)}, not ${allowed}`, {
-		itemIndex,
-		description: `Nothing was sent for this item. Set '${label}' to ${allowed}, or remove the option to use the default (${String(fallback)}).`,
-	});
+	return itemInputError(ctx, `'${label}' in item ${ctx.getItemIndex()} is ${quoteValue(raw)}, not ${allowed}`, `Set '${label}' to ${allowed}, or remove the option to use the default (${String(fallback)}).`);
 }
 
 const isEmpty = (raw: unknown) => raw === '' || raw === null || raw === undefined;

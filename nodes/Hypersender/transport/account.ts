@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
+import { CREDENTIAL_NAME, CREDENTIAL_TYPE } from '../shared/credential';
+import { itemInputError } from '../shared/itemInput';
 import { quoteValue } from '../shared/quoteValue';
 import { pacerForAccount, systemClock } from './pacer';
 import type { PacerClock, PacingLane, RequestPacer } from './pacer';
 import { limitsForPlan } from './rateLimitPlans';
 import type { PlanLimits } from './rateLimitPlans';
-
-export const CREDENTIAL_TYPE = 'hypersenderApi';
 
 interface HypersenderCredentials {
 	apiToken?: unknown;
@@ -41,8 +40,6 @@ interface CredentialProblem {
 	message: string;
 	description: string;
 }
-
-const CREDENTIAL_NAME = "the 'Hypersender API' credential";
 
 /**
  * The API base URL for a credential, or what is wrong with it. The credential's `test` request
@@ -150,5 +147,5 @@ export async function accountFor(ctx: IExecuteSingleFunctions, clock: PacerClock
 	}
 	const result = await account;
 	if ('apiBaseUrl' in result) return result;
-	throw new NodeOperationError(ctx.getNode(), result.message, { itemIndex: ctx.getItemIndex(), description: `Nothing was sent. ${result.description}` });
+	throw itemInputError(ctx, result.message, result.description);
 }

@@ -1,6 +1,8 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import { isObject } from '../shared/values';
+
 /**
  * A failed Hypersender request, as the user sees it, plus what the retry loop needs: whether
  * another try can help and how long the server asked to wait. Built from the answer alone
@@ -203,9 +205,6 @@ export function apiMessageOf(body: unknown): string | undefined {
 	return isObject(body) && typeof body.message === 'string' ? body.message : undefined;
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3); nonsense is ignored. */
 export function parseRetryAfter(value: unknown, now: number): number | undefined {

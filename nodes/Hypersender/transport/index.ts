@@ -15,15 +15,16 @@ import type { DeclarativeRestApiSettings, IDataObject, IExecuteSingleFunctions, 
 
 import { readWholeNumberOption } from '../shared/options';
 import type { WholeNumberRule } from '../shared/options';
+import { CREDENTIAL_TYPE } from '../shared/credential';
 import { quoteValue } from '../shared/quoteValue';
-import { accountFor, CREDENTIAL_TYPE } from './account';
+import { isObject } from '../shared/values';
+import { accountFor } from './account';
 import type { HypersenderAccount } from './account';
 import {
 	apiMessageOf,
 	classifyNetworkFailure,
 	HypersenderApiError,
 	isContactNotFound,
-	isObject,
 	parseRetryAfter,
 	ruleForStatus,
 } from './errors';
