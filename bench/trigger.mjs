@@ -11,24 +11,24 @@
  * API. Writes its section of BENCHMARKS.md (between its markers; other sections stay).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE } from '../scripts/lib/n8n-package.mjs';
 import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, startN8n } from '../scripts/lib/n8n-runtime.mjs';
-import { setUpOwner } from '../scripts/lib/n8n-rest.mjs';
-import { stopProcess } from '../scripts/lib/processes.mjs';
-import { activate, delivery, TEXT_PAYLOAD, triggerCredential, triggerWorkflow, waitFor } from '../scripts/e2e/trigger.mjs';
+import { activateOrThrow, setUpOwner } from '../scripts/lib/n8n-rest.mjs';
+import { stopList } from '../scripts/lib/processes.mjs';
+import { delivery, TEXT_PAYLOAD, triggerCredential, triggerUrlOf, triggerWorkflow } from '../scripts/lib/hypersender-trigger.mjs';
+import { markedSection } from '../scripts/lib/report.mjs';
+import { waitFor } from '../scripts/lib/wait.mjs';
 
 const DELIVERIES = Number(process.env.BENCH_TRIGGER_DELIVERIES ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_TRIGGER_CONCURRENCY ?? 50);
 const SECRET = 'bench-webhook-authorization-0a9b8c7d';
 const INSTANCE_ID = 'b3f1c2d4-0000-4000-8000-0000000bench';
-const WORKFLOW_ID = 'hsBenchTrigger';
-const WEBHOOK_ID = 'be4c0000-0000-4000-8000-00000000b0e1';
-const MARK_START = '<!-- trigger-bench:start (written by bench/trigger.mjs; do not edit) -->';
-const MARK_END = '<!-- trigger-bench:end -->';
+// The workflow's id and its trigger node's webhookId (its URL).
+const WORKFLOW = { id: 'hsBenchTrigger', webhookId: 'be4c0000-0000-4000-8000-00000000b0e1' };
 const log = (message) => process.stderr.write(`[bench:trigger] ${message}\n`);
 
 /** Sends every delivery, at most `concurrency` at once; returns the answers by status and the wall time. */
@@ -57,7 +57,7 @@ async function deliverAll(url, concurrency) {
 
 async function executionCounts(n8n) {
 	const count = async (status) => {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID, ...(status ? { status: [status] } : {}) }));
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW.id, ...(status ? { status: [status] } : {}) }));
 		const { body } = await n8n.rest('GET', `/executions?filter=${filter}&limit=1`);
 		return body?.data?.count ?? 0;
 	};
@@ -65,13 +65,7 @@ async function executionCounts(n8n) {
 }
 
 function writeSection(markdown) {
-	const file = path.join(ROOT, 'BENCHMARKS.md');
-	const text = readFileSync(file, 'utf8');
-	const start = text.indexOf(MARK_START);
-	const end = text.indexOf(MARK_END);
-	const section = `${MARK_START}\n${markdown}\n${MARK_END}`;
-	const updated = start !== -1 && end > start ? `${text.slice(0, start)}${section}${text.slice(end + MARK_END.length)}` : `${text.trimEnd()}\n\n${section}\n`;
-	writeFileSync(file, updated);
+	markedSection(path.join(ROOT, 'BENCHMARKS.md'), 'trigger-bench', { createAs: 'written by bench/trigger.mjs; do not edit' }).replace(markdown);
 }
 
 async function main() {
@@ -79,30 +73,23 @@ async function main() {
 	const n8nVersion = execFileSync(bins.node, [bins.n8n, '--version'], { encoding: 'utf8' }).trim().split('\n').pop();
 	const nodeVersion = execFileSync(bins.node, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
 	const work = mkdtempSync(path.join(os.tmpdir(), 'hypersender-bench-trigger-'));
-	let n8n;
+	// A run stopped from outside (Ctrl-C, a time limit) stops its n8n too.
+	const stops = stopList(log);
+	stops.add('the work folder', () => rmSync(work, { recursive: true, force: true }));
 	try {
 		log('building, packing and installing the package');
 		const userFolder = installAsCommunityPackage(buildAndPack(work), path.join(work, 'user'));
 		const env = n8nEnv(userFolder, { port: await freePort(), brokerPort: await freePort() });
 		// The credential's API fields are never used: the workflow only receives.
 		const credential = triggerCredential(credentialJson({ apiToken: '1|bench', instanceId: INSTANCE_ID, baseUrl: 'http://127.0.0.1:9' }), SECRET, 'hsBenchTrigger');
-		await importIntoN8n(bins, env, path.join(work, 'import'), { credentials: [credential], workflows: [triggerWorkflow({ id: WORKFLOW_ID, webhookId: WEBHOOK_ID, nodeType: NODE_TYPE.communityPackage, credential })] });
+		await importIntoN8n(bins, env, path.join(work, 'import'), { credentials: [credential], workflows: [triggerWorkflow({ ...WORKFLOW, nodeType: NODE_TYPE.communityPackage, credential })] });
 		log(`starting n8n ${n8nVersion} on 127.0.0.1:${env.N8N_PORT}`);
-		const started = await startN8n(bins, env);
-		// A run stopped from outside (Ctrl-C, a time limit) stops its n8n too.
-		for (const signal of ['SIGINT', 'SIGTERM']) {
-			process.once(signal, () => {
-				started.child.kill('SIGKILL');
-				rmSync(work, { recursive: true, force: true });
-				process.exit(130);
-			});
-		}
-		n8n = { ...started, ...(await setUpOwner(started, { email: 'bench@example.com', firstName: 'Bench', lastName: 'Mark', password: 'Bench-password-123' })) };
-		const activated = await activate(n8n, WORKFLOW_ID);
-		if (!activated.ok) throw new Error(`activating the workflow failed: ${JSON.stringify(activated.detail).slice(0, 500)}`);
+		const started = await startN8n(bins, env, { stops });
+		const n8n = { ...started, ...(await setUpOwner(started, { email: 'bench@example.com', firstName: 'Bench', lastName: 'Mark', password: 'Bench-password-123' })) };
+		await activateOrThrow(n8n, WORKFLOW.id);
 
 		log(`sending ${DELIVERIES} deliveries, ${CONCURRENCY} at once`);
-		const { statuses, seconds } = await deliverAll(`${n8n.url}/webhook/${WEBHOOK_ID}/webhook`, CONCURRENCY);
+		const { statuses, seconds } = await deliverAll(triggerUrlOf(n8n.url, WORKFLOW.webhookId), CONCURRENCY);
 		const accepted = statuses.get('200') ?? 0;
 		const drainStarted = Date.now();
 		const counts = await waitFor('the executions to finish', async () => {
@@ -139,8 +126,7 @@ async function main() {
 		);
 		log('wrote its section of BENCHMARKS.md');
 	} finally {
-		if (n8n) await stopProcess(n8n.child);
-		rmSync(work, { recursive: true, force: true });
+		await stops.stopAll();
 	}
 }
 

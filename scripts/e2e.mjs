@@ -180,6 +180,7 @@ async function main() {
 	const work = mkdtempSync(path.join(tmpdir(), 'hypersender-e2e-'));
 	const fake = new FakeHypersender({ token: TOKEN, instanceId: INSTANCE_ID });
 	const results = [];
+	const { check } = checkCounter(log, totals);
 	try {
 		log('building and packing the package');
 		const tarball = buildAndPack(work);
@@ -187,7 +188,7 @@ async function main() {
 		for (const n8nVersion of versionsToRun()) {
 			const versionStarted = Date.now();
 			const supported = insideSupportedRange(n8nVersion);
-			checkCounter(log, totals).check(supported.inside, `n8n ${n8nVersion} is inside the supported range package.json declares (engines.n8n ${supported.range})`);
+			check(supported.inside, `n8n ${n8nVersion} is inside the supported range package.json declares (engines.n8n ${supported.range})`);
 			const bins = provisionN8n(n8nVersion);
 			const nodeVersion = execFileSync(bins.node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
 			const folder = path.join(work, `n8n-${n8nVersion}`);
@@ -209,8 +210,7 @@ async function main() {
 		}
 		if (!process.env.E2E_SCENARIOS) writeCompatibilityMatrix(results);
 	} catch (error) {
-		totals.failed++;
-		log(`FAIL  ${error.stack ?? error}`);
+		check(false, 'the e2e run gets to its end', String(error.stack ?? error));
 	} finally {
 		await fake.stop();
 		if (totals.failed === 0) rmSync(work, { recursive: true, force: true });

@@ -12,6 +12,8 @@ import { chromium } from 'playwright-core';
 import { buildAndPack, importIntoN8n, NODE_TYPE, unpackAsCustomExtension } from './lib/n8n-package.mjs';
 import { credentialJson, freePort, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, startN8n } from './lib/n8n-runtime.mjs';
 import { setUpOwner } from './lib/n8n-rest.mjs';
+import { triggerWorkflow } from './lib/hypersender-trigger.mjs';
+import { chainWorkflow, upsertNode, webhookNode, workflowNode } from './e2e/workflows.mjs';
 import { stopProcess } from './lib/processes.mjs';
 
 const require = createRequire(import.meta.url);
@@ -32,72 +34,34 @@ const fake = await new FakeHypersender({ logRequests: false }).start();
 const apiCredential = credentialJson({ name: 'Hypersender account', apiToken: fake.token, instanceId: fake.instanceId, baseUrl: fake.url, rateLimitPlan: 'business' });
 // With a Webhook Authorization, as the trigger's setup asks; the shown credential dialog gains that field's value only.
 const credential = { ...apiCredential, data: { ...apiCredential.data, webhookSecret: 'docs-webhook-secret-0123456789' } };
-const credentialRef = { hypersenderApi: { id: credential.id, name: credential.name } };
-const workflow = {
-	id: 'hypersenderScreenshots',
-	name: 'CRM contact to WhatsApp',
-	nodes: [
-		{ id: 'a', name: 'CRM Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'crm-contact', options: {} }, webhookId: 'a' },
-		{
-			id: 'b',
-			name: 'Hypersender',
-			type: NODE_TYPE.customExtension,
-			typeVersion: 1,
-			position: [260, 0],
-			parameters: { resource: 'contact', operation: 'upsert', chatId: '={{ $json.body.phone }}', firstName: '={{ $json.body.first_name }}', lastName: '={{ $json.body.last_name }}', options: { defaultCountryCode: '49', syncAttempts: 2 } },
-			credentials: credentialRef,
-		},
-	],
-	connections: { 'CRM Webhook': { main: [[{ node: 'Hypersender', type: 'main', index: 0 }]] } },
-	settings: {},
-	active: false,
-};
-const sendTextWorkflow = {
-	id: 'hypersenderShotsSendText',
-	name: 'Order confirmation on WhatsApp',
-	nodes: [
-		{ id: 'a', name: 'Order Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path: 'order-paid', options: {} }, webhookId: 'b' },
-		{
-			id: 'b',
-			name: 'Hypersender',
-			type: NODE_TYPE.customExtension,
-			typeVersion: 1,
-			position: [260, 0],
-			parameters: {
-				resource: 'message',
-				operation: 'sendText',
-				chatId: '={{ $json.body.phone }}',
-				text: '=Hi {{ $json.body.first_name }}, thanks for your order *#{{ $json.body.order_id }}*. We will let you know when it ships.',
-				options: { defaultCountryCode: 'DE', linkPreview: false },
-			},
-			credentials: credentialRef,
-		},
-	],
-	connections: { 'Order Webhook': { main: [[{ node: 'Hypersender', type: 'main', index: 0 }]] } },
-	settings: {},
-	active: false,
-};
-const triggerWorkflow = {
+const workflow = chainWorkflow('hypersenderScreenshots', 'CRM contact to WhatsApp', [
+	webhookNode('CRM Webhook', 'crm-contact', 'a'),
+	upsertNode(NODE_TYPE.customExtension, credential, {
+		chatId: '={{ $json.body.phone }}',
+		firstName: '={{ $json.body.first_name }}',
+		lastName: '={{ $json.body.last_name }}',
+		options: { defaultCountryCode: '49', syncAttempts: 2 },
+	}),
+]);
+const sendTextWorkflow = chainWorkflow('hypersenderShotsSendText', 'Order confirmation on WhatsApp', [
+	webhookNode('Order Webhook', 'order-paid', 'b'),
+	workflowNode('Hypersender', NODE_TYPE.customExtension, credential, {
+		resource: 'message',
+		operation: 'sendText',
+		chatId: '={{ $json.body.phone }}',
+		text: '=Hi {{ $json.body.first_name }}, thanks for your order *#{{ $json.body.order_id }}*. We will let you know when it ships.',
+		options: { defaultCountryCode: 'DE', linkPreview: false },
+	}),
+]);
+const shownTrigger = triggerWorkflow({
 	id: 'hypersenderShotsTrigger',
 	name: 'Incoming WhatsApp messages',
-	nodes: [
-		{
-			id: 'a',
-			name: 'Hypersender Trigger',
-			// The trigger's type name when loaded as a custom extension (NODE_TYPE names the action node's).
-			type: 'CUSTOM.hypersenderTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { events: ['message.any', 'message.reaction'], options: {} },
-			credentials: credentialRef,
-			webhookId: 'c3a1f0de-5b7e-4c2a-9a51-2f4b8e6d7a10',
-		},
-	],
-	connections: {},
-	settings: {},
-	active: false,
-};
-await importIntoN8n(bins, env, work, { credentials: [credential], workflows: [workflow, sendTextWorkflow, triggerWorkflow] });
+	webhookId: 'c3a1f0de-5b7e-4c2a-9a51-2f4b8e6d7a10',
+	nodeType: NODE_TYPE.customExtension,
+	credential,
+	parameters: { events: ['message.any', 'message.reaction'], options: {} },
+});
+await importIntoN8n(bins, env, work, { credentials: [credential], workflows: [workflow, sendTextWorkflow, shownTrigger] });
 
 const n8n = await startN8n(bins, env);
 const browser = await chromium.launch({
@@ -127,7 +91,7 @@ try {
 	await page.screenshot({ path: path.join(OUT, 'send-text.png') });
 	await page.keyboard.press('Escape');
 
-	await page.goto(`${n8n.url}/workflow/${triggerWorkflow.id}`);
+	await page.goto(`${n8n.url}/workflow/${shownTrigger.id}`);
 	await openNodePanel(page, 'Hypersender Trigger', 'Webhook URLs');
 	// The URLs are folded away until their heading is clicked.
 	await page.getByText('Webhook URLs').first().click();

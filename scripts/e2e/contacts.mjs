@@ -2,7 +2,7 @@
 // (with a per-row Country for national forms), rows that must fail on their own, Get Many, Get,
 // and the workflows in examples/.
 import { exampleWorkflowsForTest } from '../lib/examples-for-test.mjs';
-import { chainWorkflow, codeNode, manualTrigger, workflowNode } from './workflows.mjs';
+import { chainWorkflow, codeNode, manualTrigger, upsertNode, workflowNode } from './workflows.mjs';
 
 // Names in many scripts, as CRMs hold them.
 const FIRST_NAMES = ['María José', 'Дмитрий', 'محمد', '李', 'Zoë 🚀', 'Ølaf', 'Chloé', 'अनीता'];
@@ -38,15 +38,7 @@ export async function run(t) {
 	const { label, fake, nodeType, credential } = t;
 	const rows = crmRows(200);
 	const withInvalid = rows.map((row, i) => (INVALID_ROWS[i] ? { ...row, phone: INVALID_ROWS[i] } : row));
-	const upsert = (extra = {}) =>
-		workflowNode('Hypersender', nodeType, credential, {
-			resource: 'contact',
-			operation: 'upsert',
-			chatId: '={{ $json.phone }}',
-			firstName: '={{ $json.first }}',
-			lastName: '={{ $json.last }}',
-			options: { defaultCountryCode: '={{ $json.country }}' },
-		}, extra);
+	const upsert = (extra = {}) => upsertNode(nodeType, credential, { options: { defaultCountryCode: '={{ $json.country }}' } }, extra);
 	const readBack = rows[7];
 	await t.importWorkflow(
 		chainWorkflow('hsE2eUpsert200', 'E2E upsert 200', [manualTrigger(), codeNode('CRM Rows', rows), upsert()]),

@@ -7,6 +7,10 @@ export function node(name, type, parameters, extra = {}) {
 
 export const manualTrigger = () => node('Manual Trigger', 'n8n-nodes-base.manualTrigger', {});
 
+/** A Webhook node taking POSTs at `path`; `parameters` add to its own (responseMode, ...). */
+export const webhookNode = (name, path, webhookId, parameters = {}) =>
+	node(name, 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, ...parameters, options: {} }, { typeVersion: 2, webhookId });
+
 /** A Code node that puts out `rows`, one item each. */
 export const codeNode = (name, rows) =>
 	node(name, 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` }, { typeVersion: 2 });
@@ -14,6 +18,31 @@ export const codeNode = (name, rows) =>
 /** A Hypersender node of the install way's `nodeType`, using `credential`. */
 export const workflowNode = (name, nodeType, credential, parameters, extra = {}) =>
 	node(name, nodeType, parameters, { credentials: { hypersenderApi: { id: credential.id, name: credential.name } }, ...extra });
+
+/**
+ * A Hypersender node upserting one contact per item: Chat ID from the item's `phone`, the names
+ * from its `first` and `last`; `parameters` override or add to these.
+ */
+export const upsertNode = (nodeType, credential, parameters = {}, extra = {}) =>
+	workflowNode('Hypersender', nodeType, credential, { resource: 'contact', operation: 'upsert', chatId: '={{ $json.phone }}', firstName: '={{ $json.first }}', lastName: '={{ $json.last }}', options: {}, ...parameters }, extra);
+
+/** The chat ID of row `row` of batch `batch` in `webhookUpsertWorkflow` (the batch digit names the run). */
+export const batchRowChatId = (batch, row) => `1213373${batch}${String(row).padStart(3, '0')}@c.us`;
+
+/**
+ * A production webhook at `path` whose body { batch, count, label } becomes `count` rows (phone
+ * +1 213 373 <batch><row in 3 digits>, first name "<label> <batch>", last name the row), each
+ * upserted by the Hypersender node (its `extra`: onError, ...).
+ */
+export function webhookUpsertWorkflow({ id, name, path, webhookId, nodeType, credential, extra = {} }) {
+	const rows = `const { batch, count, label } = $json.body;
+return Array.from({ length: count }, (_, i) => ({ json: { phone: '+1 213 373 ' + batch + String(i).padStart(3, '0'), first: label + ' ' + batch, last: String(i) } }));`;
+	return chainWorkflow(id, name, [
+		webhookNode('Webhook', path, webhookId, { responseMode: 'onReceived' }),
+		node('Rows', 'n8n-nodes-base.code', { jsCode: rows }, { typeVersion: 2 }),
+		upsertNode(nodeType, credential, {}, extra),
+	]);
+}
 
 /** A workflow whose nodes run one after the other. */
 export function chainWorkflow(id, name, nodes) {

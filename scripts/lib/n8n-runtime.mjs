@@ -107,10 +107,12 @@ export function runJsonFrom(output) {
  * that its own log says it is ready on env.N8N_PORT and its REST API answers; with it, that
  * `/healthz/readiness` on that port answers (queue mode's webhook and worker processes have no
  * REST API). One that exits early or is not ready in `timeoutMs` is stopped, and the error holds
- * what it printed. `logFile` and `log` get its output as it comes.
+ * what it printed. `logFile` and `log` get its output as it comes; `stops` (a stopList) gets its
+ * stop as soon as it is spawned.
  */
-export async function startN8n(bins, env, { args = ['start'], name = `n8n ${args[0]}`, healthPort, logFile, log, timeoutMs = 120_000 } = {}) {
+export async function startN8n(bins, env, { args = ['start'], name = `n8n ${args[0]}`, healthPort, logFile, log, stops, timeoutMs = 120_000 } = {}) {
 	const n8n = startChild(name, bins.node, [bins.n8n, ...args], { env, logFile, log });
+	stops?.add(name, () => stopProcess(n8n.child));
 	const url = `http://127.0.0.1:${env.N8N_PORT}`;
 	const answers = async (address) => {
 		try {
