@@ -3,7 +3,7 @@
 // .github/workflows/ci.yml and publish.yml and check the steps that matter; the tag check in
 // publish.yml is run for real.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
@@ -21,6 +21,7 @@ interface Step {
 }
 interface Job {
 	'runs-on'?: unknown;
+	container?: unknown;
 	permissions?: Record<string, string> | string;
 	environment?: string | { name: string };
 	env?: Record<string, unknown>;
@@ -106,11 +107,48 @@ describe('ci.yml', () => {
 		}
 	});
 
+	/**
+	 * A job that runs `command` in provisioned real n8n restores the provisioning cache before it:
+	 * the folder the provisioning script uses, keyed on the n8n version (`versionInKey`) and on
+	 * the script, and never restored from another version's cache.
+	 */
+	function describeProvisioningCache(job: Job, command: string, versionInKey: RegExp) {
+		const commandIndex = runIndex(job, command);
+		const cacheIndex = usesIndex(job, 'actions/cache');
+		const cache = job.steps[cacheIndex];
+
+		test('restores the provisioned n8n before the run, keyed on the n8n version and the provisioning script', () => {
+			expect(cacheIndex).toBeGreaterThanOrEqual(0);
+			expect(cacheIndex).toBeLessThan(commandIndex);
+			const key = String(cache.with?.key);
+			expect(key).toMatch(versionInKey);
+			expect(key).toMatch(/hashFiles\([^)]*'scripts\/provision-n8n\.sh'/);
+			// A cache from another version must never be restored in place of this one.
+			for (const restoreKey of String(cache.with?.['restore-keys'] ?? '')
+				.split('\n')
+				.filter(Boolean)) {
+				expect(restoreKey).toMatch(versionInKey);
+			}
+		});
+
+		test('caches the folder the provisioning script uses', () => {
+			expect(cache.with?.path).toBe('~/.cache/n8n-nodes-hypersender');
+			// The script reads HYPERSENDER_CACHE_DIR; it must name that same folder before the run.
+			const setsDir = job.steps
+				.slice(0, commandIndex)
+				.some(
+					(step) =>
+						step.run?.includes('HYPERSENDER_CACHE_DIR=$HOME/.cache/n8n-nodes-hypersender') &&
+						step.run.includes('$GITHUB_ENV'),
+				);
+			expect(setsDir).toBe(true);
+			expect(read('scripts/provision-n8n.sh')).toContain('CACHE_DIR="${HYPERSENDER_CACHE_DIR:-');
+		});
+	}
+
 	describe('e2e', () => {
 		const job = jobRunning(ci, 'npm run test:e2e');
 		const e2eIndex = runIndex(job, 'npm run test:e2e');
-		const cacheIndex = usesIndex(job, 'actions/cache');
-		const cache = job.steps[cacheIndex];
 		const versions = (job.strategy?.matrix?.n8n ?? []) as unknown[];
 
 		test('runs against every n8n version in its matrix, including the provisioning default', () => {
@@ -123,33 +161,38 @@ describe('ci.yml', () => {
 			expectGating(job.steps[e2eIndex]);
 		});
 
-		test('restores the provisioned n8n before the run, keyed on the n8n version and the provisioning script', () => {
-			expect(cacheIndex).toBeGreaterThanOrEqual(0);
-			expect(cacheIndex).toBeLessThan(e2eIndex);
-			const key = String(cache.with?.key);
-			expect(key).toMatch(/\$\{\{\s*matrix\.n8n\s*\}\}/);
-			expect(key).toMatch(/hashFiles\([^)]*'scripts\/provision-n8n\.sh'/);
-			// A cache from another version must never be restored in place of this one.
-			for (const restoreKey of String(cache.with?.['restore-keys'] ?? '')
-				.split('\n')
-				.filter(Boolean)) {
-				expect(restoreKey).toMatch(/\$\{\{\s*matrix\.n8n\s*\}\}/);
-			}
+		describeProvisioningCache(job, 'npm run test:e2e', /\$\{\{\s*matrix\.n8n\s*\}\}/);
+	});
+
+	describe('queue', () => {
+		const job = jobRunning(ci, 'npm run test:queue');
+		const queueIndex = runIndex(job, 'npm run test:queue');
+		// The version test:queue runs unless QUEUE_N8N_VERSION says otherwise.
+		const queueVersion = /process\.env\.QUEUE_N8N_VERSION \?\? '([^']+)'/.exec(read('scripts/queue.mjs'))?.[1];
+
+		test('runs test:queue after npm ci, as .ci/run does and as the README says, on the version the README names', () => {
+			expect(queueIndex).toBeGreaterThanOrEqual(0);
+			expectGating(job.steps[queueIndex]);
+			expect(runIndex(job, 'npm ci')).toBeLessThan(queueIndex);
+			expect(usesIndex(job, 'actions/checkout')).toBeLessThan(runIndex(job, 'npm ci'));
+			expect(read('.ci/run')).toMatch(/^npm run test:queue$/m);
+			expect(queueVersion).toBeDefined();
+			expect(read('README.md')).toContain(`\`npm run test:queue\` tests it there on every CI run, on n8n ${queueVersion}`);
+			// Neither the e2e matrix's N8N_VERSION nor an override changes the version the README names.
+			const queueEnv = { ...ci.env, ...job.env, ...job.steps[queueIndex].env };
+			expect(queueEnv).not.toHaveProperty('QUEUE_N8N_VERSION');
 		});
 
-		test('caches the folder the provisioning script uses', () => {
-			expect(cache.with?.path).toBe('~/.cache/n8n-nodes-hypersender');
-			// The script reads HYPERSENDER_CACHE_DIR; it must name that same folder before the run.
-			const setsDir = job.steps
-				.slice(0, e2eIndex)
-				.some(
-					(step) =>
-						step.run?.includes('HYPERSENDER_CACHE_DIR=$HOME/.cache/n8n-nodes-hypersender') &&
-						step.run.includes('$GITHUB_ENV'),
-				);
-			expect(setsDir).toBe(true);
-			expect(read('scripts/provision-n8n.sh')).toContain('CACHE_DIR="${HYPERSENDER_CACHE_DIR:-');
+		test('runs in the Debian whose PostgreSQL the queue test uses, as root (it installs Redis and PostgreSQL with apt-get)', () => {
+			const helpers = path.join(ROOT, 'scripts/queue');
+			const queueSources = ['scripts/queue.mjs', ...(existsSync(helpers) ? readdirSync(helpers).map((file) => `scripts/queue/${file}`) : [])].map(read).join('\n');
+			// Debian 12 (bookworm) ships PostgreSQL 15.
+			expect(queueSources).toContain("'/usr/lib/postgresql/15/bin'");
+			// An image named alone runs as its default user, root.
+			expect(job.container).toBe('debian:bookworm');
 		});
+
+		describeProvisioningCache(job, 'npm run test:queue', new RegExp(`-${String(queueVersion).replace(/\./g, '\\.')}-`));
 	});
 });
 
