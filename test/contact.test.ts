@@ -7,8 +7,8 @@ import { runHypersender } from './helpers/runWorkflow';
 import { virtualPacingClock } from './helpers/virtualPacingClock';
 
 // Pacing and waits for retries run on a virtual clock (helpers/virtualPacingClock.ts): they take no real time and are measured exactly.
-jest.mock('../nodes/Hypersender/transport/pacer', () => ({
-	...jest.requireActual('../nodes/Hypersender/transport/pacer'),
+jest.mock('../nodes/Hypersender/transport/clock', () => ({
+	...jest.requireActual('../nodes/Hypersender/transport/clock'),
 	systemClock: jest.requireActual('./helpers/virtualPacingClock').virtualPacingClock,
 }));
 
@@ -188,6 +188,17 @@ describe('Contact > Upsert', () => {
 		);
 		expect(output).toBeUndefined();
 		expect(error?.message).toContain(`Invalid 'Chat ID or Phone' in item 1: "abc" contains letters`);
+	});
+
+	test('Sync Attempts waits its delay between attempts on the node\'s clock, through WorkflowExecute', async () => {
+		const started = virtualPacingClock.now();
+		const { output } = await upsert([{ phone: '12132132130', first: 'Maria', last: 'Doe' }], { syncAttempts: 3, syncDelaySeconds: 7 });
+
+		expect(output?.[0].error).toBeUndefined();
+		expect(fake.requests).toHaveLength(3);
+		// Two delays of 7 s between three attempts, in virtual time (no real waiting).
+		expect(virtualPacingClock.now() - started).toBeGreaterThanOrEqual(14_000);
+		expect(virtualPacingClock.now() - started).toBeLessThan(15_000);
 	});
 
 	test('Sync Attempts repeats the upsert; Verify reads it back and says whether the name matches', async () => {

@@ -9,7 +9,7 @@ import type { IBinaryKeyData, IDataObject, INode } from 'n8n-workflow';
 
 import { pollingClock } from '../nodes/Hypersender/actions/queuedRequest';
 import { Hypersender } from '../nodes/Hypersender/Hypersender.node';
-import type { PacerClock } from '../nodes/Hypersender/transport/pacer';
+import type { PacerClock } from '../nodes/Hypersender/transport/clock';
 import { credentialsFor, errorOf, INSTANCE_ID, TOKEN, useFakeHypersender } from './fixtures';
 import { runHypersender } from './helpers/runWorkflow';
 

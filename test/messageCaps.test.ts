@@ -9,13 +9,13 @@ import { ExecuteSingleContext } from 'n8n-core';
 import type { IDataObject } from 'n8n-workflow';
 
 import { pollingClock } from '../nodes/Hypersender/actions/queuedRequest';
-import type { PacerClock } from '../nodes/Hypersender/transport/pacer';
+import type { PacerClock } from '../nodes/Hypersender/transport/clock';
 import { credentialsFor, useFakeHypersender } from './fixtures';
 import { runHypersender } from './helpers/runWorkflow';
 import { virtualPacingClock } from './helpers/virtualPacingClock';
 
-jest.mock('../nodes/Hypersender/transport/pacer', () => ({
-	...jest.requireActual('../nodes/Hypersender/transport/pacer'),
+jest.mock('../nodes/Hypersender/transport/clock', () => ({
+	...jest.requireActual('../nodes/Hypersender/transport/clock'),
 	systemClock: jest.requireActual('./helpers/virtualPacingClock').virtualPacingClock,
 }));
 

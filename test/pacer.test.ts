@@ -1,8 +1,10 @@
 import { apiBaseUrlOf } from '../nodes/Hypersender/transport/account';
 import { parseRetryAfter } from '../nodes/Hypersender/transport/errors';
 import { backoffMs } from '../nodes/Hypersender/transport';
-import { LONGEST_PAUSE_MS, pacerForAccount, PacingLane, PLAN_MEMORY_MS, RequestPacer, systemClock } from '../nodes/Hypersender/transport/pacer';
-import type { PacerClock, Turn } from '../nodes/Hypersender/transport/pacer';
+import { systemClock } from '../nodes/Hypersender/transport/clock';
+import type { PacerClock } from '../nodes/Hypersender/transport/clock';
+import { LONGEST_PAUSE_MS, PacingLane, PLAN_MEMORY_MS, RequestPacer } from '../nodes/Hypersender/transport/pacer';
+import type { pacerForAccount as PacerForAccount, Turn } from '../nodes/Hypersender/transport/pacer';
 import { limitsForPlan, PLAN_LIMITS, RATE_LIMIT_PLAN_OPTIONS } from '../nodes/Hypersender/transport/rateLimitPlans';
 import type { PlanLimits } from '../nodes/Hypersender/transport/rateLimitPlans';
 
@@ -312,22 +314,34 @@ describe('workers that share a plan without talking to each other', () => {
 });
 
 describe('one pacer per account', () => {
+	/** pacerForAccount of a fresh copy of the pacer module, on `clock` as the node's clock (transport/clock.ts). */
+	function pacersOn(clock: FakeClock): typeof PacerForAccount {
+		let fresh: typeof PacerForAccount | undefined;
+		jest.isolateModules(() => {
+			jest.doMock('../nodes/Hypersender/transport/clock', () => ({ systemClock: clock }));
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			fresh = (require('../nodes/Hypersender/transport/pacer') as typeof import('../nodes/Hypersender/transport/pacer')).pacerForAccount;
+		});
+		return fresh as typeof PacerForAccount;
+	}
+
 	test('every node and execution on an account shares one pacer, whatever its plan', () => {
-		const clock = new FakeClock();
-		const a = pacerForAccount('account-a', clock);
-		expect(pacerForAccount('account-a', clock)).toBe(a);
-		expect(pacerForAccount('account-b', clock)).not.toBe(a);
+		const pacerForAccount = pacersOn(new FakeClock());
+		const a = pacerForAccount('account-a');
+		expect(pacerForAccount('account-a')).toBe(a);
+		expect(pacerForAccount('account-b')).not.toBe(a);
 	});
 
 	test('an idle pacer is forgotten after its lifetime, but not while a pause is still running', async () => {
 		const clock = new FakeClock();
-		const paused = pacerForAccount('account-paused', clock);
+		const pacerForAccount = pacersOn(clock);
+		const paused = pacerForAccount('account-paused');
 		paused.learnFromAnswer({}, 4 * 60_000);
-		const idle = pacerForAccount('account-idle', clock);
+		const idle = pacerForAccount('account-idle');
 		clock.time += 3 * 60_000;
-		pacerForAccount('someone-else', clock);
-		expect(pacerForAccount('account-paused', clock)).toBe(paused);
-		expect(pacerForAccount('account-idle', clock)).not.toBe(idle);
+		pacerForAccount('someone-else');
+		expect(pacerForAccount('account-paused')).toBe(paused);
+		expect(pacerForAccount('account-idle')).not.toBe(idle);
 	});
 });
 

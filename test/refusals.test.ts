@@ -8,7 +8,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { pollingClock } from '../nodes/Hypersender/actions/queuedRequest';
-import type { PacerClock } from '../nodes/Hypersender/transport/pacer';
+import type { PacerClock } from '../nodes/Hypersender/transport/clock';
 import { REFUSALS } from './fake-hypersender/server';
 import type { RefusalKind } from './fake-hypersender/server';
 import { credentialsFor, errorOf, INSTANCE_ID, useFakeHypersender } from './fixtures';

@@ -16,8 +16,8 @@ import { heldClock } from './helpers/heldClock';
 import { runHypersender } from './helpers/runWorkflow';
 
 // Pacing, back-offs and deadlines run on a virtual clock that a test may hold still (helpers/heldClock.ts).
-jest.mock('../nodes/Hypersender/transport/pacer', () => ({
-	...jest.requireActual('../nodes/Hypersender/transport/pacer'),
+jest.mock('../nodes/Hypersender/transport/clock', () => ({
+	...jest.requireActual('../nodes/Hypersender/transport/clock'),
 	systemClock: jest.requireActual('./helpers/heldClock').heldClock,
 }));
 

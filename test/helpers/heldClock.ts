@@ -8,7 +8,7 @@
  * request that sets no Timeout) are never held: they end only when aborted, as in
  * virtualPacingClock, or letting time go would end every request still on its way.
  */
-import type { PacerClock } from '../../nodes/Hypersender/transport/pacer';
+import type { PacerClock } from '../../nodes/Hypersender/transport/clock';
 import { virtualPacingClock } from './virtualPacingClock';
 
 const HELD_UP_TO_MS = 10_000;

@@ -2,8 +2,8 @@
  * A virtual clock for running the node through WorkflowExecute with pacing that takes no real
  * time. A test file puts it in place of the pacer's `systemClock`:
  *
- *   jest.mock('../nodes/Hypersender/transport/pacer', () => ({
- *     ...jest.requireActual('../nodes/Hypersender/transport/pacer'),
+ *   jest.mock('../nodes/Hypersender/transport/clock', () => ({
+ *     ...jest.requireActual('../nodes/Hypersender/transport/clock'),
  *     systemClock: jest.requireActual('./helpers/virtualPacingClock').virtualPacingClock,
  *   }));
  *
@@ -12,7 +12,7 @@
  * moves the virtual time to its end. Only the pacer's queue should sleep on it: polling of queued
  * requests has a clock of its own (`pollingClock`), which such a test sets to another clock.
  */
-import type { PacerClock } from '../../nodes/Hypersender/transport/pacer';
+import type { PacerClock } from '../../nodes/Hypersender/transport/clock';
 
 // The whole-answer deadline of a request sleeps on the same clock: it must not end while the
 // answer is on its way over loopback, so sleeps this long end only when aborted. Deadlines are

@@ -18,7 +18,7 @@ import { chatIdOfItem, itemInputError, showsNothing } from '../shared/itemInput'
 import { readBooleanOption, readWholeNumberOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
 import { hypersenderRequest } from '../transport';
-import { systemClock } from '../transport/pacer';
+import { systemClock } from '../transport/clock';
 import { parameterOfItem } from '../shared/itemParameters';
 
 const SYNC_ATTEMPTS = { name: 'options.syncAttempts', label: 'Sync Attempts', min: 1, max: 3, fallback: 1 };

@@ -23,8 +23,8 @@ import type { HypersenderRequest } from '../transport';
 import { apiMessageOf, describeValidationErrors, HypersenderApiError, quoteHypersender, refusalRuleFor } from '../transport/errors';
 import { messageIdOfSentMessage } from '../shared/messageId';
 import { isObject } from '../shared/values';
-import { systemClock } from '../transport/pacer';
-import type { PacerClock } from '../transport/pacer';
+import { systemClock } from '../transport/clock';
+import type { PacerClock } from '../transport/clock';
 import { itemInputError } from '../shared/itemInput';
 import { parameterOfItem } from '../shared/itemParameters';
 
@@ -40,7 +40,11 @@ const LONGEST_POLL_GAP_MS = 15_000;
 // nothing runs past Max Wait (only a turn in the account's pacer may start a poll late).
 const MOST_POLLS = 400;
 
-/** The clock that polling sleeps on; tests swap in one that does not wait. */
+/**
+ * The clock that polling sleeps on: the node's clock (transport/clock.ts). Tests that run the pacer
+ * on a virtual clock give polling one that does not wait: one virtual clock cannot tell a poll's
+ * gap (to be skipped) from a request's deadline racing real HTTP (to be kept).
+ */
 export const pollingClock: { current: PacerClock } = { current: systemClock };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -18,8 +18,8 @@ import type { IExecuteSingleFunctions, INode, INodeExecutionData } from 'n8n-wor
 
 import type { PreSend } from '../descriptions/operation';
 import type { HypersenderRequest, SendGate } from '../transport';
-import { systemClock, WAIT_NOT_NEEDED } from '../transport/pacer';
-import type { PacerClock } from '../transport/pacer';
+import { systemClock } from '../transport/clock';
+import { WAIT_NOT_NEEDED } from '../transport/pacer';
 
 
 /** What a send of an earlier try came to: the items it output, or the error it failed with. */
@@ -61,7 +61,6 @@ class NodeRunTry {
 		private readonly node: INode,
 		private readonly itemCount: number,
 		private readonly batchIntervalMs: number,
-		private readonly clock: PacerClock,
 	) {}
 
 	get stopSignal(): AbortSignal {
@@ -152,7 +151,7 @@ class NodeRunTry {
 		void (async () => {
 			for (let seen = -1; !this.decided() && this.started.size < this.itemCount && this.started.size !== seen; ) {
 				seen = this.started.size;
-				await this.clock.sleep(this.batchIntervalMs + BATCH_START_GRACE_MS, this.watchDone.signal);
+				await systemClock.sleep(this.batchIntervalMs + BATCH_START_GRACE_MS, this.watchDone.signal);
 			}
 			if (!this.decided() && this.started.size < this.itemCount) this.stopBecauseLoopEnded();
 		})();
@@ -229,7 +228,7 @@ function itemCountOf(ctx: IExecuteSingleFunctions): number | undefined {
  * its preSend hook. Nothing is counted when the node continues on fail: every item then gets
  * its own output, so nothing is held back or remembered.
  */
-export function startItemInNodeRun(ctx: IExecuteSingleFunctions, clock: PacerClock = systemClock): NodeRunTry | undefined {
+export function startItemInNodeRun(ctx: IExecuteSingleFunctions): NodeRunTry | undefined {
 	if (ctx.continueOnFail()) return undefined;
 	const nodeRun = ctx.getExecuteData() as object | undefined;
 	const itemCount = itemCountOf(ctx);
@@ -237,7 +236,7 @@ export function startItemInNodeRun(ctx: IExecuteSingleFunctions, clock: PacerClo
 	let sends = sendsByNodeRun.get(nodeRun);
 	if (!sends) sendsByNodeRun.set(nodeRun, (sends = new NodeRunSends()));
 	const itemIndex = ctx.getItemIndex();
-	if (!sends.current || sends.current.started.has(itemIndex)) sends.current = new NodeRunTry(ctx.getNode(), itemCount, batchIntervalOf(ctx), clock);
+	if (!sends.current || sends.current.started.has(itemIndex)) sends.current = new NodeRunTry(ctx.getNode(), itemCount, batchIntervalOf(ctx));
 	sends.current.started.add(itemIndex);
 	return sends.current;
 }

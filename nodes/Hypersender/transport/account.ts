@@ -4,8 +4,8 @@ import type { IExecuteSingleFunctions } from 'n8n-workflow';
 import { CREDENTIAL_NAME, CREDENTIAL_TYPE } from '../shared/credential';
 import { itemInputError } from '../shared/itemInput';
 import { quoteValue } from '../shared/quoteValue';
-import { pacerForAccount, systemClock } from './pacer';
-import type { PacerClock, PacingLane, RequestPacer } from './pacer';
+import { pacerForAccount } from './pacer';
+import type { PacingLane, RequestPacer } from './pacer';
 import { limitsForPlan } from './rateLimitPlans';
 import type { PlanLimits } from './rateLimitPlans';
 
@@ -107,7 +107,7 @@ function redactorFor(token: string): <T>(value: T) => T {
 	};
 }
 
-async function readAccount(ctx: IExecuteSingleFunctions, clock: PacerClock): Promise<HypersenderAccount | CredentialProblem> {
+async function readAccount(ctx: IExecuteSingleFunctions): Promise<HypersenderAccount | CredentialProblem> {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as HypersenderCredentials;
 	const apiBaseUrl = apiBaseUrlOf(credentials);
 	if (typeof apiBaseUrl !== 'string') return apiBaseUrl;
@@ -115,7 +115,7 @@ async function readAccount(ctx: IExecuteSingleFunctions, clock: PacerClock): Pro
 	const plan = limitsForPlan(credentials.rateLimitPlan, credentials.customRequestsPerMinute, credentials.customMessagesPerMinute);
 	// The pacer is found by a hash: the token itself is kept nowhere but in the redactor.
 	const accountKey = createHash('sha256').update(`${apiBaseUrl}|${token}`).digest('hex');
-	const pacer = pacerForAccount(accountKey, clock);
+	const pacer = pacerForAccount(accountKey);
 	// Execution ID and node name are the same for every item of the node, whatever objects n8n hands each item.
 	const nodeKey = `${ctx.getExecutionId()}|${ctx.getNode().name}`;
 	return {
@@ -138,11 +138,11 @@ async function readAccount(ctx: IExecuteSingleFunctions, clock: PacerClock): Pro
 const accountsByNodeRun = new WeakMap<object, Promise<HypersenderAccount | CredentialProblem>>();
 
 /** The account of this node run; a credential that cannot be used fails the item before any request. */
-export async function accountFor(ctx: IExecuteSingleFunctions, clock: PacerClock = systemClock): Promise<HypersenderAccount> {
+export async function accountFor(ctx: IExecuteSingleFunctions): Promise<HypersenderAccount> {
 	const nodeRun = ctx.getExecuteData() as object;
 	let account = accountsByNodeRun.get(nodeRun);
 	if (!account) {
-		account = readAccount(ctx, clock);
+		account = readAccount(ctx);
 		accountsByNodeRun.set(nodeRun, account);
 	}
 	const result = await account;

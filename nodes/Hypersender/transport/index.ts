@@ -29,8 +29,8 @@ import {
 	ruleForStatus,
 } from './errors';
 import type { AnswerFacts } from './errors';
-import { ExecutionCancelledBeforeSendError, LONGEST_PAUSE_MS, systemClock, WAIT_NOT_NEEDED } from './pacer';
-import type { PacerClock } from './pacer';
+import { systemClock } from './clock';
+import { ExecutionCancelledBeforeSendError, LONGEST_PAUSE_MS, WAIT_NOT_NEEDED } from './pacer';
 
 export const MAX_RETRIES: WholeNumberRule = { name: 'options.maxRetries', label: 'Max Retries', min: 0, max: 10, fallback: 5 };
 export const REQUESTS_PER_MINUTE: WholeNumberRule = {
@@ -101,11 +101,11 @@ export async function hypersenderRequest(
 	ctx: IExecuteSingleFunctions,
 	request: HypersenderRequest,
 	expected: ExpectedAnswer,
-	clock: PacerClock = systemClock,
 ): Promise<HypersenderAnswer> {
 	const maxRetries = expected.maxRetries ?? readWholeNumberOption(ctx, MAX_RETRIES);
 	const nodeRequestsPerMinute = readWholeNumberOption(ctx, REQUESTS_PER_MINUTE);
-	const account = await accountFor(ctx, clock);
+	const account = await accountFor(ctx);
+	const clock = systemClock;
 	const lane = account.nodeLaneFor(nodeRequestsPerMinute);
 	const signal = ctx.getExecutionCancelSignal?.();
 	const node = ctx.getNode();
@@ -138,7 +138,7 @@ export async function hypersenderRequest(
 		const release = await account.pacer.acquire(waitSignal, notSent, { lane, plan: account.plan, countsAsMessage: expected.countsAsMessage });
 		let outcome: HypersenderAnswer | HypersenderApiError;
 		try {
-			outcome = await sendOnce(ctx, account, options, expected, clock);
+			outcome = await sendOnce(ctx, account, options, expected);
 		} finally {
 			release();
 		}
@@ -172,8 +172,8 @@ async function sendOnce(
 	account: HypersenderAccount,
 	options: IHttpRequestOptions,
 	expected: ExpectedAnswer,
-	clock: PacerClock,
 ): Promise<HypersenderAnswer | HypersenderApiError> {
+	const clock = systemClock;
 	let response: IN8nHttpFullResponse;
 	const timeoutMs = options.timeout ?? DEFAULT_TIMEOUT_MS;
 	const stopDeadline = new AbortController();

@@ -1,5 +1,8 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
+
+import { systemClock } from './clock';
+import type { PacerClock } from './clock';
 
 import type { PlanLimits } from './rateLimitPlans';
 
@@ -13,31 +16,6 @@ import type { PlanLimits } from './rateLimitPlans';
  * Nothing is reserved ahead of time, so a request that is cancelled while it waits leaves the
  * queue and costs the requests behind it nothing.
  */
-
-export interface PacerClock {
-	now(): number;
-	/** Resolves after `ms`, or at once when `signal` aborts. */
-	sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-// Timers fire at once for delays over 2^31-1 ms; every wait here is far shorter anyway.
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
-
-export const systemClock: PacerClock = {
-	now: () => Date.now(),
-	// n8n-workflow's sleep takes the signal from 2.x on (and then clears its timer); in 1.x it
-	// takes none, so the abort is also listened to here: the wait ends at once on both lines.
-	sleep: async (ms, signal) =>
-		await new Promise<void>((resolve) => {
-			if (signal?.aborted) return resolve();
-			const done = () => {
-				signal?.removeEventListener('abort', done);
-				resolve();
-			};
-			signal?.addEventListener('abort', done, { once: true });
-			void sleep(Math.min(Math.max(0, ms), LONGEST_TIMER_MS), signal).then(done, done);
-		}),
-};
 
 /**
  * The reason given when a wait is ended on purpose. Aborting without one makes a DOMException
@@ -166,8 +144,9 @@ export class RequestPacer {
 
 	lastUsedAt: number;
 
+	/** `clock` is the node's (transport/clock.ts); unit tests of the pacer give their own. */
 	constructor(
-		private readonly clock: PacerClock,
+		private readonly clock: PacerClock = systemClock,
 		private readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT,
 	) {
 		this.lastUsedAt = clock.now();
@@ -418,13 +397,13 @@ const pacersByAccount = new Map<string, RequestPacer>();
  * request names its plan, see Turn). Forgets pacers that have nothing left to remember, so the
  * map stays as small as the set of accounts in use.
  */
-export function pacerForAccount(accountKey: string, clock: PacerClock = systemClock): RequestPacer {
+export function pacerForAccount(accountKey: string): RequestPacer {
 	for (const [key, pacer] of pacersByAccount) {
 		if (key !== accountKey && pacer.canBeForgotten(IDLE_PACER_LIFETIME_MS)) pacersByAccount.delete(key);
 	}
 	let pacer = pacersByAccount.get(accountKey);
 	if (!pacer) {
-		pacer = new RequestPacer(clock);
+		pacer = new RequestPacer();
 		pacersByAccount.set(accountKey, pacer);
 	}
 	return pacer;
