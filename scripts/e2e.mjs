@@ -49,7 +49,7 @@ import { markedSection } from './lib/report.mjs';
 import { outputOf } from './e2e/workflows.mjs';
 
 /** The scenario modules in scripts/e2e/, in the order they run. */
-const SCENARIOS = ['contacts', 'credential-test', 'cancel', 'messages', 'trigger', 'stop-on-error', 'refusals'];
+const SCENARIOS = ['contacts', 'credential-test', 'cancel', 'messages', 'trigger', 'stop-on-error', 'refusals', 'allowed-domains'];
 
 
 const require = createRequire(import.meta.url);

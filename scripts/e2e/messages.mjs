@@ -1,7 +1,8 @@
 // The Message resource in real n8n: a text sent and its result waited for; an image read from
 // disk by n8n's Read/Write Files node and uploaded as multipart (the bytes that arrive are the
 // file's); 100 sends on a rate-limited fake, none failed and none sent twice; a recipient that is
-// not on WhatsApp ends as an error item on the error output, with that reason.
+// not on WhatsApp ends as an error item on the error output, with that reason; a send that
+// Hypersender accepted before the connection dropped says it may have been sent, once, unretried.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -57,6 +58,11 @@ export async function run(t) {
 			sendText('Hypersender', { humanLike: false, options: { requestsPerMinute: BULK_LIMIT.requestsPerMinute } }),
 		]),
 		notOnWhatsApp,
+		chainWorkflow('hsE2eAcceptedThenDropped', 'E2E send accepted, then the connection drops', [
+			manualTrigger(),
+			codeNode('Rows', [{ phone: '+1 213 213 2130', text: 'Hello' }]),
+			sendText('Hypersender', { options: { maxRetries: 5 } }, { onError: 'continueErrorOutput' }),
+		]),
 	);
 
 	// 1. A text, waited for: sent, with the message ID that React/Forward/Delete take.
@@ -122,4 +128,19 @@ export async function run(t) {
 		`${label}: a recipient not on WhatsApp goes to the error output saying "recipient is not on WhatsApp"; the other item is sent`,
 		{ ok, errors },
 	);
+
+	// 5. Accepted and queued, then the connection drops before the answer: whatever code n8n's HTTP
+	// client gives it (1.x gave none, and the item said it was retried), the item says it may have
+	// been sent, and the node does not send it again.
+	fake.reset();
+	fake.acceptThenDropNext(1);
+	const droppedRun = await t.execute('hsE2eAcceptedThenDropped');
+	const dropped = t.outputOf(droppedRun, 'Hypersender', 1);
+	const sends = fake.requests.filter((request) => /\/send-text(-safe)?$/.test(request.path));
+	t.check(
+		dropped.length === 1 && /; the message may have been sent$/.test(errorMessageOf(dropped[0])) && !/are retried/.test(JSON.stringify(dropped[0])),
+		`${label}: a send accepted before its connection dropped goes to the error output saying "the message may have been sent", not that it is retried`,
+		{ dropped, regular: t.outputOf(droppedRun, 'Hypersender', 0) },
+	);
+	t.check(fake.messages.length === 1 && sends.length === 1, `${label}: that message was queued once and not sent again (Max Retries 5)`, { messages: fake.messages.length, sends: sends.length });
 }
