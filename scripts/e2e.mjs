@@ -31,7 +31,9 @@
 //                                         keeps working beside it); the runner stops it
 //   t.outputOf(run, nodeName, branch = 0) the items a node put out in a run
 // A scenario that throws counts as one failed check; the next scenario still runs.
-// scripts/e2e/workflows.mjs (not a scenario) has building blocks for the workflows they import.
+// scripts/lib/ has what scenarios share with the other scripts: workflows.mjs builds the workflows they
+// import, hypersender-trigger.mjs the trigger's workflows and deliveries, n8n-rest.mjs talks to a started
+// n8n, wait.mjs waits. A scenario imports helpers from there, never from another scenario.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -46,7 +48,7 @@ import { setUpOwner } from './lib/n8n-rest.mjs';
 import { stopProcess } from './lib/processes.mjs';
 import { checkCounter, summaryLine } from './lib/checks.mjs';
 import { markedSection } from './lib/report.mjs';
-import { outputOf } from './e2e/workflows.mjs';
+import { outputOf } from './lib/workflows.mjs';
 
 /** The scenario modules in scripts/e2e/, in the order they run. */
 const SCENARIOS = ['contacts', 'credential-test', 'cancel', 'messages', 'trigger', 'stop-on-error', 'refusals', 'allowed-domains'];

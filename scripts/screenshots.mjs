@@ -13,7 +13,7 @@ import { buildAndPack, importIntoN8n, NODE_TYPE, unpackAsCustomExtension } from 
 import { credentialJson, freePort, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, startN8n } from './lib/n8n-runtime.mjs';
 import { setUpOwner } from './lib/n8n-rest.mjs';
 import { triggerWorkflow } from './lib/hypersender-trigger.mjs';
-import { chainWorkflow, upsertNode, webhookNode, workflowNode } from './e2e/workflows.mjs';
+import { chainWorkflow, upsertNode, webhookNode, workflowNode } from './lib/workflows.mjs';
 import { stopProcess } from './lib/processes.mjs';
 
 const require = createRequire(import.meta.url);

@@ -4,7 +4,7 @@
 // credential is refused before anything is sent, an upsert and a send alike (the send does not
 // say it may have been sent); restricted to a list that holds the Base URL's host, it works.
 import { credentialJson } from '../lib/n8n-runtime.mjs';
-import { chainWorkflow, codeNode, manualTrigger, workflowNode } from './workflows.mjs';
+import { chainWorkflow, codeNode, manualTrigger, workflowNode } from '../lib/workflows.mjs';
 
 const errorMessageOf = (item) => item.error?.message ?? item.json?.error ?? '';
 

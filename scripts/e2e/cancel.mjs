@@ -10,7 +10,7 @@
 import { activateOrThrow, executionsOf, postWebhook } from '../lib/n8n-rest.mjs';
 import { credentialJson } from '../lib/n8n-runtime.mjs';
 import { waitFor } from '../lib/wait.mjs';
-import { webhookUpsertWorkflow } from './workflows.mjs';
+import { webhookUpsertWorkflow } from '../lib/workflows.mjs';
 
 const ROWS = 300;
 const SECOND_ROWS = 3;

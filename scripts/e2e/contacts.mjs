@@ -2,7 +2,7 @@
 // (with a per-row Country for national forms), rows that must fail on their own, Get Many, Get,
 // and the workflows in examples/.
 import { exampleWorkflowsForTest } from '../lib/examples-for-test.mjs';
-import { chainWorkflow, codeNode, manualTrigger, upsertNode, workflowNode } from './workflows.mjs';
+import { chainWorkflow, codeNode, manualTrigger, upsertNode, workflowNode } from '../lib/workflows.mjs';
 
 // Names in many scripts, as CRMs hold them.
 const FIRST_NAMES = ['María José', 'Дмитрий', 'محمد', '李', 'Zoë 🚀', 'Ølaf', 'Chloé', 'अनीता'];

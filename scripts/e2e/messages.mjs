@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { chainWorkflow, codeNode, manualTrigger, node, workflowNode } from './workflows.mjs';
+import { chainWorkflow, codeNode, manualTrigger, node, workflowNode } from '../lib/workflows.mjs';
 
 // A 1x1 PNG, with bytes that break text handling (NUL, CR LF, "--").
 const PNG = Buffer.concat([

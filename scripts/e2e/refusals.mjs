@@ -3,7 +3,7 @@
 // without an existing conversation with HTTP 423, once as the answer to the send and once as the
 // queued request's outcome. The run goes on: 30 sent, 20 errors that name the restriction and
 // Hypersender's reset time, one send per row (no retry), on the error output.
-import { chainWorkflow, codeNode, manualTrigger, workflowNode } from './workflows.mjs';
+import { chainWorkflow, codeNode, manualTrigger, workflowNode } from '../lib/workflows.mjs';
 
 const ROWS = 50;
 const phoneOfRow = (row) => `+1 213 555 ${1000 + row}`;

@@ -2,7 +2,7 @@
 // sends stops the run with nothing sent; a refusal from Hypersender on row 5 of 40 at a paced
 // rate lets out at most the sends already on the wire, and the run's error names them; with
 // Retry On Fail (3 tries) and a refused row, no message goes out twice.
-import { chainWorkflow, codeNode, manualTrigger, workflowNode } from './workflows.mjs';
+import { chainWorkflow, codeNode, manualTrigger, workflowNode } from '../lib/workflows.mjs';
 
 const ROWS = 40;
 const phoneOfRow = (row) => `+1 213 555 ${1000 + row}`;

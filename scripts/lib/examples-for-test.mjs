@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { outputOf } from '../e2e/workflows.mjs';
+import { outputOf } from './workflows.mjs';
 import { pointWorkflowAt } from './n8n-package.mjs';
 import { ROOT } from './n8n-runtime.mjs';
 

@@ -1,7 +1,7 @@
 // The Hypersender Trigger's side of the scripts: a credential with a Webhook Authorization, a
 // workflow that starts with the trigger, its production URL, and deliveries in Hypersender's
 // envelope (the e2e's trigger scenario, `npm run test:queue` and `npm run bench:trigger`).
-import { chainWorkflow, workflowNode } from '../e2e/workflows.mjs';
+import { chainWorkflow, workflowNode } from './workflows.mjs';
 
 export const TRIGGER_NAME = 'Hypersender Trigger';
 

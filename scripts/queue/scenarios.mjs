@@ -12,7 +12,7 @@ import { delivery, TEXT_PAYLOAD, TRIGGER_NAME, triggerCredential, triggerUrlOf, 
 import { credentialJson } from '../lib/n8n-runtime.mjs';
 import { executionOutputOf, executionsOf as executionsList, executionWithRun, finished, postWebhook } from '../lib/n8n-rest.mjs';
 import { sleep, waitFor } from '../lib/wait.mjs';
-import { batchRowChatId, webhookUpsertWorkflow } from '../e2e/workflows.mjs';
+import { batchRowChatId, webhookUpsertWorkflow } from '../lib/workflows.mjs';
 
 export const PLAN_PER_MINUTE = 600;
 export const WINDOW_MS = 10_000;

@@ -1,4 +1,5 @@
-// Building blocks for the workflows the e2e scenarios import, and reading a run's output.
+// Building blocks for the workflows the scripts import into n8n (e2e scenarios, queue mode,
+// screenshots), and reading a run's output.
 
 /** A workflow node; its id comes from its name, so each name is used once per workflow. */
 export function node(name, type, parameters, extra = {}) {
