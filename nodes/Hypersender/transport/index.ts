@@ -108,9 +108,10 @@ export async function hypersenderRequest(
 	const clock = systemClock;
 	const lane = account.nodeLaneFor(nodeRequestsPerMinute);
 	const signal = ctx.getExecutionCancelSignal?.();
-	const node = ctx.getNode();
+	// n8n's getNode() copies the node deeply: only a failure needs it.
+	const node = () => ctx.getNode();
 	const itemIndex = ctx.getItemIndex();
-	const cancelled = () => new ExecutionCancelledBeforeSendError(node, itemIndex);
+	const cancelled = () => new ExecutionCancelledBeforeSendError(node(), itemIndex);
 	// Everything n8n's routing set (timeout, proxy, the credential's allowed domains, and whatever a
 	// later n8n adds) goes on to n8n's HTTP helper; only what the transport relies on is fixed.
 	const options: IHttpRequestOptions = {
@@ -144,7 +145,7 @@ export async function hypersenderRequest(
 		}
 		if (!(outcome instanceof HypersenderApiError)) return outcome;
 		// The cancel ended a request that was out: Hypersender may have taken it.
-		if (signal?.aborted && !gotAnswer(outcome)) throw cancelledOnItsWay(node, itemIndex, expected);
+		if (signal?.aborted && !gotAnswer(outcome)) throw cancelledOnItsWay(node(), itemIndex, expected);
 		if (expected.notIdempotent && !surelyNotAccepted(outcome) && (outcome.retryable || !gotAnswer(outcome))) {
 			throw withRetriesNamed(mayHaveBeenAccepted(outcome), retries);
 		}
@@ -210,7 +211,7 @@ async function sendOnce(
 	// A wait longer than the node is willing to wait fails the item at once (see answerOrError);
 	// pausing the whole account for it would only make every other item fail later.
 	account.pacer.learnFromAnswer(headers, retryAfterMs !== undefined && retryAfterMs <= LONGEST_PAUSE_MS ? retryAfterMs : undefined);
-	return answerOrError(ctx.getNode(), ctx.getItemIndex(), { statusCode, body, headers, retryAfterMs }, expected);
+	return answerOrError(ctx, { statusCode, body, headers, retryAfterMs }, expected);
 }
 
 function networkFailure(ctx: IExecuteSingleFunctions, code: string, retryable: boolean, message: string): HypersenderApiError {
@@ -263,10 +264,10 @@ function describeAnswer({ statusCode, body, headers }: Answer): string {
 	return `HTTP ${statusCode}, ${contentType}, ${preview}`;
 }
 
-function answerOrError(node: INode, itemIndex: number, answer: Answer, expected: ExpectedAnswer): HypersenderAnswer | HypersenderApiError {
+function answerOrError(ctx: IExecuteSingleFunctions, answer: Answer, expected: ExpectedAnswer): HypersenderAnswer | HypersenderApiError {
 	const { statusCode, body, headers, retryAfterMs } = answer;
 	const fail = (message: string, description: string, retryable = false, waitMs?: number) =>
-		new HypersenderApiError(node, itemIndex, {
+		new HypersenderApiError(ctx.getNode(), ctx.getItemIndex(), {
 			message,
 			description,
 			httpCode: String(statusCode),
