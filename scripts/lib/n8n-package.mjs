@@ -1,6 +1,6 @@
-// Shared by the end-to-end run, `npm run dev` and `npm run screenshots`: this package as n8n
-// users get it (the packed tarball, installed as a community package or unpacked as a custom
-// extension), and the credentials and workflows those scripts import into n8n.
+// This package as n8n users get it (the packed tarball, installed as a community package or
+// unpacked as a custom extension), and importing credentials and workflows into n8n: for the e2e
+// run, queue mode, `npm run dev`, `npm run screenshots` and bench/trigger.mjs.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
