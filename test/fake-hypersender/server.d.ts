@@ -86,6 +86,8 @@ export class FakeHypersender {
 	pollsWhileProcessing: number;
 	outcomeNext(count: number, outcome: QueuedOutcome): void;
 	acceptThenDropNext(count: number): void;
+	/** Sends to these chat IDs (as sent) are accepted and queued, then never answered (the client gives up, or `stop` ends them). */
+	hangSendsTo: Set<string>;
 	messagesTo(chatId: string): FakeMessage[];
 	// ---- Meta restrictions and unresolved recipients ----
 	/**

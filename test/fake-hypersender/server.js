@@ -165,6 +165,8 @@ class FakeHypersender {
 		this.pollsWhileProcessing = 0;
 		this.outcomes = [];
 		this.acceptsToDrop = 0;
+		/** Chat IDs (as sent) whose sends are accepted and queued, then never answered (the client gives up, or `stop` ends them). */
+		this.hangSendsTo = new Set();
 		this.messageCounter = 0;
 		this.pollAnswers = [];
 	}
@@ -360,6 +362,7 @@ class FakeHypersender {
 			req.socket.destroy();
 			return {};
 		}
+		if (result.hang) return {};
 		return { ...result, headers: { ...verdict.headers, ...result.headers } };
 	}
 
@@ -412,6 +415,7 @@ class FakeHypersender {
 			this.acceptsToDrop--;
 			return { drop: true };
 		}
+		if (this.hangSendsTo.has(input.chatId)) return { hang: true };
 		const base = `${this.url}${API_PREFIX}${this.instanceId}`;
 		return { status: 200, body: { queued: true, message: 'Processing your request...', queued_request_uuid: uuid, queued_request_link: `${base}/queued-requests/${uuid}` } };
 	}
