@@ -139,9 +139,9 @@ describe('"could not resolve this recipient" in odd shapes', () => {
 		expect(error.message).not.toMatch(/instance not found/i);
 	});
 
-	test.failing.each([
-		['[BUG] with more spaces', 'WhatsApp could  not resolve   this recipient.'],
-		['[BUG] as the API documentation heads it ("Could not resolve recipient")', 'Could not resolve recipient'],
+	test.each([
+		['with more spaces', 'WhatsApp could  not resolve   this recipient.'],
+		['as the API documentation heads it ("Could not resolve recipient")', 'Could not resolve recipient'],
 	])('%s, as the answer to the send, reads as an unresolved recipient', async (_, message) => {
 		fake.refuseSendsTo.set('12132132130@c.us', { status: 404, body: { message } });
 		const error = errorOf(await sendOneContinuing());
@@ -154,7 +154,7 @@ describe('"could not resolve this recipient" in odd shapes', () => {
 		expect(error.message).toContain('WhatsApp could not resolve this recipient.');
 	});
 
-	test.failing("[BUG] as a queued outcome whose response_body is a bare string: not reported as 'not on WhatsApp'", async () => {
+	test("as a queued outcome whose response_body is a bare string: not reported as 'not on WhatsApp'", async () => {
 		fake.outcomeNext(1, { status: 404, body: 'WhatsApp could not resolve this recipient. The number may not exist.' as unknown as Record<string, unknown> });
 		const error = errorOf(await sendOneContinuing({ waitForResult: true }));
 		expect(error.message).not.toContain('the recipient is not on WhatsApp');
@@ -197,7 +197,7 @@ describe('stop on error: bad rows at the edges', () => {
 	});
 
 	// The stopped items' errors quote item 0's "may have been sent", and mayHaveBeenSent() reads that as their own.
-	test.failing('[BUG] the run\'s error counts as "went out (or may have)" only the send that was made, not the sends stopped behind it', async () => {
+	test('the run\'s error counts as "went out (or may have)" only the send that was made, not the sends stopped behind it', async () => {
 		fake.failNext(1, 500);
 		// Time stands still: the sends behind the first wait for their turn while its 500 comes back.
 		heldClock.hold();
@@ -263,7 +263,7 @@ describe('Retry On Fail', () => {
 		for (const row of [0, 2, 3, 4]) expect(sendRequestsTo(row)).toBe(1);
 	});
 
-	test.failing('[BUG] text with $now: a retry sends again every message an earlier try sent (the fingerprint changed)', async () => {
+	test('text with $now: a retry does not send again a message an earlier try sent, though its text changed', async () => {
 		fake.refuseSendsTo.set(chatIdOfRow(3), { ...INVALID_422, times: 1 });
 		const { error } = await sendTexts(rows(6), {
 			node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 },
@@ -428,8 +428,20 @@ describe('odd plan numbers', () => {
 		expect(took).toBeLessThan(1);
 	});
 
-	test.failing('[BUG] custom numbers given as text (an expression in the credential) are dropped: paced like Starter, not at 30', async () => {
+	test('custom numbers given as text (an expression in the credential) are read as numbers: paced at 30', async () => {
 		const took = await paced(3, { rateLimitPlan: 'custom', customRequestsPerMinute: '30', customMessagesPerMinute: '30' });
 		expect(took).toBeCloseTo(2 * spacing(30), 0);
+	});
+
+	test('a custom number that is not a number fails the item naming the field, before any request', async () => {
+		const { output } = await runHypersender({
+			items: [{ phone: '+1 213 213 2130' }],
+			parameters: { operation: 'upsert', chatId: '={{ $json.phone }}', firstName: 'Maria', options: {} },
+			credentials: credentialsFor(fake, { rateLimitPlan: 'custom', customRequestsPerMinute: 'sixty' }),
+			continueOnFail: true,
+		});
+
+		expect(output?.[0].error?.message).toBe(`The credential's Custom Requests per Minute "sixty" is not a number`);
+		expect(fake.requests).toHaveLength(0);
 	});
 });

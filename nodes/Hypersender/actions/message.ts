@@ -18,7 +18,7 @@ import { chatIdOfItem, invalidItemValue, showsNothing } from '../shared/itemInpu
 import { chatIdOfMessageId, MESSAGE_ID, MESSAGE_ID_EXAMPLE } from '../shared/messageId';
 import { readBooleanOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
-import { hypersenderRequest, mayHaveBeenSent, unexpectedAnswerError } from '../transport';
+import { hypersenderRequest, markedMayHaveBeenSent, mayHaveBeenSent, unexpectedAnswerError } from '../transport';
 import type { PreSend } from '../descriptions/operation';
 import type { HypersenderRequest, SendGate } from '../transport';
 import { maxWaitMsOf, reportOutcome, waitForOutcome } from './queuedRequest';
@@ -397,7 +397,7 @@ function chatIdSentIn(request: HypersenderRequest): string | null {
  */
 export async function sendAndReport(this: IExecutePaginationFunctions, requestData: DeclarativeRestApiSettings.ResultOptions): Promise<INodeExecutionData[]> {
 	const { options } = requestData;
-	return await sendItemInNodeRun(this, options, async (gate) => await sendAndReportItem(this, options, gate), mayHaveBeenSent);
+	return await sendItemInNodeRun(this, options, chatIdSentIn(options), async (gate) => await sendAndReportItem(this, options, gate), mayHaveBeenSent);
 }
 
 async function sendAndReportItem(ctx: IExecutePaginationFunctions, options: HypersenderRequest, gate: SendGate | undefined): Promise<INodeExecutionData[]> {
@@ -413,11 +413,11 @@ async function sendAndReportItem(ctx: IExecutePaginationFunctions, options: Hype
 	const uuid = answer.body.queued_request_uuid;
 	if (typeof uuid !== 'string' || uuid.trim() === '') {
 		if (!isSend) return [{ json: { status: 'done', chat_id: chatId, message: answer.body.message ?? null }, pairedItem }];
-		throw unexpectedAnswerError(
+		throw markedMayHaveBeenSent(unexpectedAnswerError(
 			ctx,
 			"Hypersender's answer is not what the API documents: no queued_request_uuid",
 			`It answered ${quoteValue(JSON.stringify(answer.body))}. The message may have been sent: look in the chat before you send it again.`,
-		);
+		));
 	}
 	const facts = { uuid, link: typeof answer.body.queued_request_link === 'string' ? answer.body.queued_request_link : null, chatId, kind: isSend ? ('message' as const) : ('action' as const) };
 	if (!waitForResult) return [{ json: { status: 'queued', chat_id: chatId, queued_request_uuid: uuid, queued_request_link: facts.link }, pairedItem }];

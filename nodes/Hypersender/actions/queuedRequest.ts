@@ -18,7 +18,7 @@ import type {
 import { readWholeNumberOption } from '../shared/options';
 import type { WholeNumberRule } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
-import { DEFAULT_TIMEOUT_MS, hypersenderRequest, unexpectedAnswerError } from '../transport';
+import { DEFAULT_TIMEOUT_MS, hypersenderRequest, markedMayHaveBeenSent, unexpectedAnswerError } from '../transport';
 import type { HypersenderRequest } from '../transport';
 import { apiMessageOf, describeValidationErrors, HypersenderApiError, quoteHypersender, refusalRuleFor } from '../transport/errors';
 import { messageIdOfSentMessage } from '../shared/messageId';
@@ -115,11 +115,14 @@ function withUnknownUuidNamed<T extends Error>(error: T, uuid: string): T {
 	return error;
 }
 
+/** The send was queued: its message is out, or will be. */
 function cancelledWhileWaiting(ctx: IExecuteSingleFunctions, uuid: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `The execution was cancelled while waiting for the result of item ${ctx.getItemIndex()}`, {
-		itemIndex: ctx.getItemIndex(),
-		description: `The request was queued by Hypersender (queued request ${uuid}); read its outcome with Queued Request > Get.`,
-	});
+	return markedMayHaveBeenSent(
+		new NodeOperationError(ctx.getNode(), `The execution was cancelled while waiting for the result of item ${ctx.getItemIndex()}`, {
+			itemIndex: ctx.getItemIndex(),
+			description: `The request was queued by Hypersender (queued request ${uuid}); read its outcome with Queued Request > Get.`,
+		}),
+	);
 }
 
 /** A failed poll that the next one may get past: a dropped connection, a time-out, a 5xx, a 429 whose wait ends within Max Wait. */
@@ -167,7 +170,8 @@ const FAILED: Record<QueuedKind, string> = { message: 'The message was not sent'
 
 /** A finished send that failed, in words, from Hypersender's status and body. */
 function failureOf(kind: QueuedKind, status: number, responseBody: unknown): { message: string; fix: string } {
-	const said = apiMessageOf(responseBody);
+	// A queued outcome's body is whatever Hypersender stored: its `message`, or the text itself.
+	const said = typeof responseBody === 'string' && responseBody.trim() !== '' ? responseBody.trim() : apiMessageOf(responseBody);
 	const facts = { statusCode: status, apiMessage: said, body: responseBody };
 	// A restriction or an unresolved recipient reads as it does when it is the answer to the send
 	// (one table words both), leading with what happened; a 404 saying so is not "not on WhatsApp".

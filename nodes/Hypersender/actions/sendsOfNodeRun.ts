@@ -12,7 +12,6 @@
  * data; the outcome of every send that went out (or may have) is kept for the later tries, which
  * output it again instead of sending.
  */
-import { createHash } from 'node:crypto';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
@@ -256,10 +255,12 @@ export function countedInNodeRun(preSend: PreSend): PreSend {
 	};
 }
 
-/** What identifies a send: method, URL, query and body (a file by its digest), so a changed item is sent anew. */
-function fingerprintOf(request: HypersenderRequest): string {
-	const body = Buffer.isBuffer(request.body) ? createHash('sha256').update(request.body).digest('hex') : JSON.stringify(request.body ?? null);
-	return `${request.method} ${request.url} ${JSON.stringify(request.qs ?? null)} ${body}`;
+/**
+ * What identifies an item's send across tries: the endpoint and the recipient. Not the whole body:
+ * an expression such as {{ $now }} in the text gives each try another body for the same message.
+ */
+function fingerprintOf(request: HypersenderRequest, recipient: string | null): string {
+	return `${request.method} ${request.url} ${recipient ?? ''}`;
 }
 
 /**
@@ -272,6 +273,7 @@ function fingerprintOf(request: HypersenderRequest): string {
 export async function sendItemInNodeRun(
 	ctx: IExecuteSingleFunctions,
 	request: HypersenderRequest,
+	recipient: string | null,
 	send: (gate: SendGate | undefined) => Promise<INodeExecutionData[]>,
 	mayHaveBeenSent: (error: unknown) => boolean,
 ): Promise<INodeExecutionData[]> {
@@ -280,7 +282,7 @@ export async function sendItemInNodeRun(
 	if (!sends || !run) return await send(undefined);
 	const itemIndex = ctx.getItemIndex();
 	const remember = ctx.getNode().retryOnFail === true;
-	const fingerprint = remember ? fingerprintOf(request) : '';
+	const fingerprint = remember ? fingerprintOf(request, recipient) : '';
 	const gate: SendGate = {
 		admit: async () => await run.admit(itemIndex),
 		stopSignal: run.stopSignal,

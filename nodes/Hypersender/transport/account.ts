@@ -14,8 +14,8 @@ interface HypersenderCredentials {
 	instanceId?: unknown;
 	baseUrl?: unknown;
 	rateLimitPlan?: string;
-	customRequestsPerMinute?: number;
-	customMessagesPerMinute?: number;
+	customRequestsPerMinute?: unknown;
+	customMessagesPerMinute?: unknown;
 }
 
 /** What the transport needs from the credential, read once per node run. */
@@ -107,12 +107,32 @@ function redactorFor(token: string): <T>(value: T) => T {
 	};
 }
 
+/**
+ * A Custom plan's number as the credential holds it: a number, or (from an expression) its digits
+ * as text; empty is unset. Anything else is a problem to fix, never a silent fallback.
+ */
+function customNumberOf(value: unknown, label: string): number | undefined | CredentialProblem {
+	if (value === undefined || value === null || value === '') return undefined;
+	const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	if (typeof number === 'number' && Number.isFinite(number) && number >= 0) return number;
+	return {
+		message: `The credential's ${label} ${quoteValue(value)} is not a number`,
+		description: `Set '${label}' in ${CREDENTIAL_NAME} to your plan's number, e.g. 60, or choose your plan by name in 'Rate Limit Plan'.`,
+	};
+}
+
 async function readAccount(ctx: IExecuteSingleFunctions): Promise<HypersenderAccount | CredentialProblem> {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as HypersenderCredentials;
 	const apiBaseUrl = apiBaseUrlOf(credentials);
 	if (typeof apiBaseUrl !== 'string') return apiBaseUrl;
 	const token = String(credentials.apiToken ?? '').trim();
-	const plan = limitsForPlan(credentials.rateLimitPlan, credentials.customRequestsPerMinute, credentials.customMessagesPerMinute);
+	// The custom numbers count only for the Custom plan: a leftover in a field not in use stops nothing.
+	const custom = credentials.rateLimitPlan === 'custom';
+	const customRequests = custom ? customNumberOf(credentials.customRequestsPerMinute, 'Custom Requests per Minute') : undefined;
+	if (typeof customRequests === 'object') return customRequests;
+	const customMessages = custom ? customNumberOf(credentials.customMessagesPerMinute, 'Custom Messages per Minute') : undefined;
+	if (typeof customMessages === 'object') return customMessages;
+	const plan = limitsForPlan(credentials.rateLimitPlan, customRequests, customMessages);
 	// The pacer is found by a hash: the token itself is kept nowhere but in the redactor.
 	const accountKey = createHash('sha256').update(`${apiBaseUrl}|${token}`).digest('hex');
 	const pacer = pacerForAccount(accountKey);

@@ -169,7 +169,8 @@ export function isContactNotFound({ statusCode, apiMessage }: AnswerFacts): bool
 
 /** "WhatsApp could not resolve this recipient...": the recipient may exist after all (Hypersender's words say so). */
 function isUnresolvedRecipient({ apiMessage }: AnswerFacts): boolean {
-	return /could not resolve (this|the) recipient/i.test(apiMessage ?? '');
+	// As the answers word it ("could not resolve this recipient") and as the API's documentation heads it ("Could not resolve recipient").
+	return /could\s+not\s+resolve\s+(?:(?:this|the)\s+)?recipient/i.test(apiMessage ?? '');
 }
 
 /**

@@ -340,18 +340,22 @@ function mayHaveBeenAccepted(error: HypersenderApiError): HypersenderApiError {
 	error.description =
 		`Hypersender may have accepted and queued this request before the failure, so the node did not send it again: a message is never sent twice. ` +
 		`Look in the WhatsApp chat (or the Hypersender dashboard) whether it arrived before you run this item again.`;
+	return markedMayHaveBeenSent(error);
+}
+
+// The errors after which a message may be out: marked where they are made, never read from their
+// text (an error that quotes another item's failure would read as its own).
+const sentMaybe = new WeakSet<Error>();
+
+/** Marks the error of a send after which the message may be out (accepted, queued, or its fate unknown). */
+export function markedMayHaveBeenSent<T extends Error>(error: T): T {
+	sentMaybe.add(error);
 	return error;
 }
 
-/**
- * Whether the message of a failed send may be out: its error says so to the user ("may have been
- * sent", or queued while the result was awaited), and that wording is what every such failure
- * carries; any other failure of a send proves nothing went out (refused, or never sent).
- */
+/** Whether the message of a failed send may be out; any other failure of a send proves nothing went out (refused, or never sent). */
 export function mayHaveBeenSent(error: unknown): boolean {
-	if (!(error instanceof Error)) return false;
-	const said = `${error.message} ${(error as { description?: unknown }).description ?? ''}`;
-	return /may have been sent|was queued by Hypersender/i.test(said);
+	return error instanceof Error && sentMaybe.has(error);
 }
 
 /** `success` that is present and not true-ish: `false`, `0`, `"false"`, `null`. */
@@ -375,10 +379,12 @@ function redirectTarget(location: unknown): string {
 /** A request the cancel ended while it was out: for a message, it may have been sent. */
 function cancelledOnItsWay(node: INode, itemIndex: number, expected: ExpectedAnswer): NodeOperationError {
 	if (expected.notIdempotent) {
-		return new NodeOperationError(node, `The execution was cancelled while item ${itemIndex}'s request was on its way to Hypersender; the message may have been sent`, {
-			itemIndex,
-			description: 'Hypersender may have accepted and queued it before the cancel. Look in the WhatsApp chat (or the Hypersender dashboard) whether it arrived before you run this item again.',
-		});
+		return markedMayHaveBeenSent(
+			new NodeOperationError(node, `The execution was cancelled while item ${itemIndex}'s request was on its way to Hypersender; the message may have been sent`, {
+				itemIndex,
+				description: 'Hypersender may have accepted and queued it before the cancel. Look in the WhatsApp chat (or the Hypersender dashboard) whether it arrived before you run this item again.',
+			}),
+		);
 	}
 	return new NodeOperationError(node, `The execution was cancelled while item ${itemIndex}'s request was on its way to Hypersender`, {
 		itemIndex,
