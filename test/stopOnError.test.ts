@@ -88,9 +88,12 @@ describe('On Error: Stop Workflow', () => {
 		});
 
 		expect(error).toBeDefined();
-		// The items n8n had started before it gave up are not sent later either.
-		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(fake.requests).toHaveLength(0);
+		// The items n8n had started before it gave up are not sent later either: a send of theirs would
+		// be in the account's queue (first in, first out) ahead of the next execution's.
+		const next = await sendTexts([{ phone: phoneOfRow(99), name: 'Next' }]);
+		expect(next.error).toBeUndefined();
+		expect(fake.requests.map((request) => request.body?.chatId)).toEqual([chatIdOfRow(99)]);
 	});
 
 	test('with Request Options > Batching, a bad row in a later batch still stops every send', async () => {
