@@ -9,13 +9,12 @@
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeType, IRun, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeType, IRun } from 'n8n-workflow';
 
-import { pollingClock } from '../nodes/Hypersender/actions/queuedRequest';
-import type { PacerClock } from '../nodes/Hypersender/transport/clock';
 import { credentialsFor, errorOf, INSTANCE_ID, useFakeHypersender } from './fixtures';
 import { heldClock } from './helpers/heldClock';
-import { HYPERSENDER_NODE_TYPE, runHypersender, runNode, TestCredentialsHelper, TestNodeTypes } from './helpers/runWorkflow';
+import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
+import { additionalDataFor, HYPERSENDER_NODE_TYPE, runHypersender, runNode, TestNodeTypes } from './helpers/runWorkflow';
 
 jest.mock('../nodes/Hypersender/transport/clock', () => ({
 	...jest.requireActual('../nodes/Hypersender/transport/clock'),
@@ -25,14 +24,7 @@ jest.mock('../nodes/Hypersender/transport/clock', () => ({
 const fake = useFakeHypersender();
 const API = `/api/whatsapp/v2/${INSTANCE_ID}`;
 
-const instantClock: PacerClock = { now: () => 0, sleep: async () => await new Promise((resolve) => setImmediate(resolve)) };
-const realPollingClock = pollingClock.current;
-beforeAll(() => {
-	pollingClock.current = instantClock;
-});
-afterAll(() => {
-	pollingClock.current = realPollingClock;
-});
+pollWithoutWaiting();
 // Time passes between tests as between executions: no spacing or plan of one reaches the next.
 beforeEach(() => heldClock.advance(60 * 60_000));
 afterEach(() => heldClock.letGo());
@@ -329,20 +321,7 @@ async function runExecution(nodes: INode[], links: Array<[string, number, string
 	const workflow = new Workflow({ id: 'hostile', nodes, connections, nodeTypes: new TestNodeTypes(extraNodeTypes), active: false, settings: { executionOrder: 'v1' } });
 	const hooks = new ExecutionLifecycleHooks('manual', `hostile-${Math.random()}`, { id: 'hostile', name: 'hostile', active: false, nodes, connections, isArchived: false, createdAt: new Date(), updatedAt: new Date() } as never);
 	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	const additionalData = {
-		hooks,
-		credentialsHelper: new TestCredentialsHelper(credentialsFor(fake)),
-		executionId: `hostile-${Math.random()}`,
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		variables: {},
-		logAiEvent: () => {},
-		getRunExecutionData: async () => undefined,
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = additionalDataFor(hooks, credentialsFor(fake), `hostile-${Math.random()}`);
 	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }] } });
 	void new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
 	return await finished;

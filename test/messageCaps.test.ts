@@ -8,9 +8,8 @@
 import { ExecuteSingleContext } from 'n8n-core';
 import type { IDataObject } from 'n8n-workflow';
 
-import { pollingClock } from '../nodes/Hypersender/actions/queuedRequest';
-import type { PacerClock } from '../nodes/Hypersender/transport/clock';
 import { credentialsFor, useFakeHypersender } from './fixtures';
+import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
 import { runHypersender } from './helpers/runWorkflow';
 import { virtualPacingClock } from './helpers/virtualPacingClock';
 
@@ -22,14 +21,7 @@ jest.mock('../nodes/Hypersender/transport/clock', () => ({
 const fake = useFakeHypersender({ logRequests: true });
 
 // Polls sleep on a clock of their own that does not wait, so the virtual time is the pacer's alone.
-const instantPollingClock: PacerClock = { now: () => 0, sleep: async () => await new Promise((resolve) => setImmediate(resolve)) };
-const realPollingClock = pollingClock.current;
-beforeAll(() => {
-	pollingClock.current = instantPollingClock;
-});
-afterAll(() => {
-	pollingClock.current = realPollingClock;
-});
+pollWithoutWaiting();
 // Between tests, time passes as between executions: no plan or spacing of one test reaches the next.
 beforeEach(() => virtualPacingClock.advance(60 * 60_000));
 

@@ -7,24 +7,16 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { pollingClock } from '../nodes/Hypersender/actions/queuedRequest';
-import type { PacerClock } from '../nodes/Hypersender/transport/clock';
 import { REFUSALS } from './fake-hypersender/server';
 import type { RefusalKind } from './fake-hypersender/server';
 import { credentialsFor, errorOf, INSTANCE_ID, useFakeHypersender } from './fixtures';
+import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
 import { runHypersender } from './helpers/runWorkflow';
 
 const fake = useFakeHypersender();
 const API = `/api/whatsapp/v2/${INSTANCE_ID}`;
 
-const instantClock: PacerClock = { now: () => 0, sleep: async () => await new Promise((resolve) => setImmediate(resolve)) };
-const realClock = pollingClock.current;
-beforeAll(() => {
-	pollingClock.current = instantClock;
-});
-afterAll(() => {
-	pollingClock.current = realClock;
-});
+pollWithoutWaiting();
 
 /** Send Text of each row's phone, with Max Retries 5 and On Error: Continue; one output item per row. */
 async function sendTexts(phones: string[], options: IDataObject = {}) {

@@ -256,7 +256,28 @@ export async function runNode({ items, binary = [], node, credentials = {}, cont
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 
-	const additionalData = {
+	const additionalData = additionalDataFor(hooks, credentials, executionId);
+
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	onStart?.(() => execution.cancel());
+	const run = await finished;
+	const taskData = run.data.resultData.runData[hypersender.name]?.[0];
+	return {
+		run,
+		output: taskData?.data?.main[0] ?? undefined,
+		error: run.data.resultData.error,
+	};
+}
+
+/** What WorkflowExecute needs of n8n around an execution: its hooks, the credentials, loopback URLs. */
+export function additionalDataFor(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject, executionId: string): IWorkflowExecuteAdditionalData {
+	return {
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		executionId,
@@ -274,20 +295,4 @@ export async function runNode({ items, binary = [], node, credentials = {}, cont
 		logAiEvent: () => {},
 		getRunExecutionData: async () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
-
-	const runExecutionData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
-		},
-	});
-
-	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
-	onStart?.(() => execution.cancel());
-	const run = await finished;
-	const taskData = run.data.resultData.runData[hypersender.name]?.[0];
-	return {
-		run,
-		output: taskData?.data?.main[0] ?? undefined,
-		error: run.data.resultData.error,
-	};
 }
