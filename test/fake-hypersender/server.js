@@ -104,15 +104,7 @@ class FakeHypersender {
 		this.latencyMs = latencyMs;
 		this.logRequests = logRequests;
 		this.contacts = new Map();
-		this.requests = [];
-		this.failures = [];
-		this.connectionsToDrop = 0;
-		this.rawAnswers = [];
-		this.pagingIgnoresOffset = false;
-		this.window = { startedAt: 0, count: 0 };
-		this.messageWindow = { startedAt: 0, count: 0 };
-		this.stats = { total: 0, rateLimited: 0, messagesCapped: 0 };
-		this.resetMessages();
+		this.reset();
 		this.sockets = new Set();
 		this.server = http.createServer((req, res) => this.handle(req, res));
 		this.server.keepAliveTimeout = 30_000;
