@@ -556,7 +556,7 @@ describe("11. n8n's routing options reach n8n's HTTP helper", () => {
 		});
 		const error = errorOf(output![0]);
 		expect(error.message).toBe(`Domain not allowed: the 'Hypersender API' credential may be used only with "app.hypersender.com, *.example.com", not with its Base URL's host "${new URL(fake.url).host}"`);
-		expect(error.description).toMatch(/^Nothing was sent to Hypersender for this item: n8n refused the request\. In the credential, add the Base URL's host to 'Allowed Domains'/);
+		expect(error.description).toMatch(/^Nothing was sent for this item\. n8n refused the request\. In the credential, add the Base URL's host to 'Allowed Domains'/);
 		expect(fake.requests).toHaveLength(0);
 	});
 

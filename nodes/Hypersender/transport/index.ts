@@ -15,7 +15,8 @@ import type { DeclarativeRestApiSettings, IDataObject, IExecuteSingleFunctions, 
 
 import { readWholeNumberOption } from '../shared/options';
 import type { WholeNumberRule } from '../shared/options';
-import { CREDENTIAL_TYPE } from '../shared/credential';
+import { CREDENTIAL_NAME, CREDENTIAL_TYPE } from '../shared/credential';
+import { itemInputError } from '../shared/itemInput';
 import { quoteValue } from '../shared/quoteValue';
 import { isObject } from '../shared/values';
 import { accountFor } from './account';
@@ -229,14 +230,10 @@ function networkFailure(ctx: IExecuteSingleFunctions, code: string, retryable: b
  */
 function domainRefusalOf(ctx: IExecuteSingleFunctions, options: IHttpRequestOptions, error: unknown): NodeOperationError | undefined {
 	if (options.allowedDomains === undefined || !saysInChain(error, /Domain not allowed/i)) return undefined;
-	return new NodeOperationError(
-		ctx.getNode(),
-		`Domain not allowed: the 'Hypersender API' credential may be used only with ${quoteValue(options.allowedDomains)}, not with its Base URL's host ${quoteValue(new URL(options.url).host)}`,
-		{
-			itemIndex: ctx.getItemIndex(),
-			description:
-				"Nothing was sent to Hypersender for this item: n8n refused the request. In the credential, add the Base URL's host to 'Allowed Domains', or set 'Allowed HTTP Request Domains' to All.",
-		},
+	return itemInputError(
+		ctx,
+		`Domain not allowed: ${CREDENTIAL_NAME} may be used only with ${quoteValue(options.allowedDomains)}, not with its Base URL's host ${quoteValue(new URL(options.url).host)}`,
+		"n8n refused the request. In the credential, add the Base URL's host to 'Allowed Domains', or set 'Allowed HTTP Request Domains' to All.",
 	);
 }
 
