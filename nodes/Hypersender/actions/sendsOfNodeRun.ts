@@ -12,7 +12,7 @@
  * data; the outcome of every send that went out (or may have) is kept for the later tries, which
  * output it again instead of sending.
  */
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import type { PreSend } from '../descriptions/operation';
@@ -214,10 +214,10 @@ function batchIntervalOf(ctx: IExecuteSingleFunctions): number {
 	return Number.isFinite(interval) && interval > 0 ? interval : 0;
 }
 
-/** How many items the node run has: its input on main or, as an AI tool, on ai_tool. */
+/** How many items the node run has, taken as RoutingNode takes them: the main input, else (as an AI tool) ai_tool. */
 function itemCountOf(ctx: IExecuteSingleFunctions): number | undefined {
 	const data = (ctx.getExecuteData()?.data ?? {}) as Record<string, Array<unknown[] | null> | undefined>;
-	const items = Object.values(data).find((connection) => Array.isArray(connection?.[0]))?.[0];
+	const items = (data[NodeConnectionTypes.Main] ?? data[NodeConnectionTypes.AiTool])?.[0];
 	return Array.isArray(items) ? items.length : undefined;
 }
 
