@@ -114,9 +114,12 @@ export async function startN8n(bins, env, { args = ['start'], name = `n8n ${args
 	const n8n = startChild(name, bins.node, [bins.n8n, ...args], { env, logFile, log });
 	stops?.add(name, () => stopProcess(n8n.child));
 	const url = `http://127.0.0.1:${env.N8N_PORT}`;
+	// n8n 2.x answers "n8n is starting up. Please wait" with HTTP 200 on its routes until it is
+	// ready: only a JSON answer is the route itself.
 	const answers = async (address) => {
 		try {
-			return (await fetch(address)).ok;
+			const response = await fetch(address);
+			return response.ok && /json/.test(response.headers.get('content-type') ?? '');
 		} catch {
 			return false; // not listening yet
 		}
