@@ -77,7 +77,7 @@ describe('the "may have been sent" mark survives to the Retry On Fail memory', (
 
 	// Hypersender answered 2xx (it took the send), but with no JSON object: the error is not marked,
 	// so the run says no message went out and Retry On Fail sends the message again.
-	test.failing('[BUG] a 2xx answer with an empty or non-JSON body: the message may be out, but a retry sends it again', async () => {
+	test('a 2xx answer with an empty or non-JSON body: the message may be out, so a retry does not send it again', async () => {
 		fake.answerNextWith(1, { status: 201, headers: { 'Content-Type': 'text/html' }, body: '' });
 		const { error } = await sendTexts(rows(1), { node: RETRY_ON_FAIL });
 		expect(sendRequests()).toHaveLength(1);
@@ -86,7 +86,7 @@ describe('the "may have been sent" mark survives to the Retry On Fail memory', (
 
 	// A 5xx is "no proof that nothing was queued" (transport/index.ts), but a 5xx whose Retry-After is
 	// longer than the node waits is made non-retryable first, and so is not marked as may-have-been-sent.
-	test.failing('[BUG] a 502 with a long Retry-After: treated as surely not sent, and Retry On Fail sends it again', async () => {
+	test('a 502 with a long Retry-After: the message may be out, so Retry On Fail does not send it again', async () => {
 		fake.answerNextWith(1, { status: 502, headers: { 'Content-Type': 'application/json', 'Retry-After': '7200' }, body: '{"message":"Bad Gateway"}' });
 		const { error } = await sendTexts(rows(1), { node: RETRY_ON_FAIL });
 		expect(sendRequests()).toHaveLength(1);
@@ -102,7 +102,7 @@ describe('the "may have been sent" mark survives to the Retry On Fail memory', (
 	});
 
 	// The recalled error is the same object each try, and each try appends the run's summary to it.
-	test.failing('[BUG] a recalled "may have been sent" error: its description says the run summary once, not once per try', async () => {
+	test('a recalled "may have been sent" error: its description says the run summary once, not once per try', async () => {
 		fake.failNext(1, 500);
 		const { error } = await sendTexts(rows(1), { node: RETRY_ON_FAIL });
 		expect(descriptionOf(error).split('went out (or may have)').length - 1).toBe(1);
@@ -169,7 +169,7 @@ describe("a Custom plan's numbers", () => {
 	});
 
 	// The number 30.5 is taken; the same number from an expression ("30.5") fails the item.
-	test.failing('[BUG] a fractional number is read the same as a number and as text', async () => {
+	test('a fractional number is read the same as a number and as text', async () => {
 		const asNumber = await upsertWith({ rateLimitPlan: 'custom', customRequestsPerMinute: 30.5 });
 		const asText = await upsertWith({ rateLimitPlan: 'custom', customRequestsPerMinute: '30.5' });
 		expect(asNumber.error === undefined).toBe(asText.error === undefined);
@@ -206,7 +206,7 @@ describe('"could not resolve" and queued outcomes as text', () => {
 	});
 
 	// A store that keeps the body as JSON text: the unresolved case is found, but the user sees the raw JSON.
-	test.failing('[BUG] a queued outcome whose body is JSON as text quotes Hypersender\'s message, not the raw JSON', async () => {
+	test('a queued outcome whose body is JSON as text quotes Hypersender\'s message, not the raw JSON', async () => {
 		fake.outcomeNext(1, { status: 500, body: JSON.stringify({ message: 'Worker crashed' }) as unknown as Record<string, unknown> });
 		const error = errorOf(await sendOneContinuing({ waitForResult: true }));
 		expect(error.message).not.toContain('{');
@@ -284,7 +284,7 @@ describe('the node as an AI Agent tool', () => {
 	// The gate counts the items of the Agent's execute data (its main input, 2 items), but the tool's
 	// RoutingNode runs on its own ai_tool input (1 item): the send is stopped as if n8n had failed, and
 	// its item is dropped without an error.
-	test.failing('[BUG] an Agent with two input items: each tool call sends its message', async () => {
+	test('an Agent with two input items: each tool call sends its message', async () => {
 		const run = await runAgent([{ chatInput: 'a' }, { chatInput: 'b' }], [{ text: 'Hello' }]);
 		expect(run.data.resultData.error).toBeUndefined();
 		expect(fake.messagesTo(chatIdOfRow(0))).toHaveLength(2);
@@ -292,7 +292,7 @@ describe('the node as an AI Agent tool', () => {
 
 	// Every tool call of the Agent's run shares its execute data: with Retry On Fail the second call to
 	// the same chat (another text) has the first's fingerprint and replays its outcome: not sent.
-	test.failing('[BUG] Retry On Fail on the tool: a second tool call to the same chat with another text is sent, not replayed', async () => {
+	test('Retry On Fail on the tool: a second tool call to the same chat with another text is sent, not replayed', async () => {
 		const run = await runAgent([{ chatInput: 'a' }], [{ text: 'Your order shipped' }, { text: 'Your invoice is ready' }], RETRY_ON_FAIL);
 		expect(run.data.resultData.error).toBeUndefined();
 		expect(fake.messagesTo(chatIdOfRow(0)).map((message) => message.body.text)).toEqual(['Your order shipped', 'Your invoice is ready']);

@@ -168,10 +168,21 @@ function timestampOf(responseBody: unknown): string | null {
 
 const FAILED: Record<QueuedKind, string> = { message: 'The message was not sent', action: 'The request failed', any: 'The queued request failed' };
 
+/** Hypersender's message in a body stored as text: its `message` when the text is JSON, else the text. */
+function messageOfText(text: string): string | undefined {
+	const trimmed = text.trim();
+	if (trimmed === '') return undefined;
+	try {
+		return apiMessageOf(JSON.parse(trimmed)) ?? trimmed;
+	} catch {
+		return trimmed;
+	}
+}
+
 /** A finished send that failed, in words, from Hypersender's status and body. */
 function failureOf(kind: QueuedKind, status: number, responseBody: unknown): { message: string; fix: string } {
 	// A queued outcome's body is whatever Hypersender stored: its `message`, or the text itself.
-	const said = typeof responseBody === 'string' && responseBody.trim() !== '' ? responseBody.trim() : apiMessageOf(responseBody);
+	const said = typeof responseBody === 'string' ? messageOfText(responseBody) : apiMessageOf(responseBody);
 	const facts = { statusCode: status, apiMessage: said, body: responseBody };
 	// A restriction or an unresolved recipient reads as it does when it is the answer to the send
 	// (one table words both), leading with what happened; a 404 saying so is not "not on WhatsApp".

@@ -174,7 +174,9 @@ class NodeRunTry {
 		const advice = "To get one output item per row instead (sent, or failed with its reason), set the node's Settings > On Error to 'Continue (using error output)'.";
 		for (const error of this.errors) {
 			const described = error as NodeOperationError;
-			described.description = `${described.description ?? ''} ${summary} ${advice}`.trim();
+			// An error recalled from an earlier try gets this try's summary in place of that try's.
+			if (!descriptionsBeforeSummary.has(error)) descriptionsBeforeSummary.set(error, described.description ?? '');
+			described.description = `${descriptionsBeforeSummary.get(error)} ${summary} ${advice}`.trim();
 		}
 	}
 }
@@ -184,6 +186,8 @@ function asNodeError(ctx: IExecuteSingleFunctions, error: unknown): NodeApiError
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : new Error(String(error)), { itemIndex: ctx.getItemIndex() });
 }
+
+const descriptionsBeforeSummary = new WeakMap<Error, string>();
 
 /** `0-4, 7, 9`: the items, with runs of three or more shortened. */
 function listOfItems(items: number[]): string {
@@ -214,6 +218,16 @@ function batchIntervalOf(ctx: IExecuteSingleFunctions): number {
 	return Number.isFinite(interval) && interval > 0 ? interval : 0;
 }
 
+/**
+ * The execute data of this node's own run. As an AI agent's tool, the node runs once per tool call
+ * with the agent's execute data (its items and its node): no run of the node's own to hold back or
+ * remember, so each call is sent on its own, as with On Error: Continue.
+ */
+function ownNodeRunOf(ctx: IExecuteSingleFunctions): object | undefined {
+	const executeData = ctx.getExecuteData?.();
+	return executeData && executeData.node?.name === ctx.getNode().name ? executeData : undefined;
+}
+
 /** How many items the node run has, taken as RoutingNode takes them: the main input, else (as an AI tool) ai_tool. */
 function itemCountOf(ctx: IExecuteSingleFunctions): number | undefined {
 	const data = (ctx.getExecuteData()?.data ?? {}) as Record<string, Array<unknown[] | null> | undefined>;
@@ -229,7 +243,7 @@ function itemCountOf(ctx: IExecuteSingleFunctions): number | undefined {
  */
 export function startItemInNodeRun(ctx: IExecuteSingleFunctions): NodeRunTry | undefined {
 	if (ctx.continueOnFail()) return undefined;
-	const nodeRun = ctx.getExecuteData() as object | undefined;
+	const nodeRun = ownNodeRunOf(ctx);
 	const itemCount = itemCountOf(ctx);
 	if (!nodeRun || itemCount === undefined) return undefined;
 	let sends = sendsByNodeRun.get(nodeRun);
@@ -277,7 +291,8 @@ export async function sendItemInNodeRun(
 	send: (gate: SendGate | undefined) => Promise<INodeExecutionData[]>,
 	mayHaveBeenSent: (error: unknown) => boolean,
 ): Promise<INodeExecutionData[]> {
-	const sends = ctx.continueOnFail() ? undefined : sendsByNodeRun.get(ctx.getExecuteData() as object);
+	const nodeRun = ctx.continueOnFail() ? undefined : ownNodeRunOf(ctx);
+	const sends = nodeRun ? sendsByNodeRun.get(nodeRun) : undefined;
 	const run = sends?.current;
 	if (!sends || !run) return await send(undefined);
 	const itemIndex = ctx.getItemIndex();

@@ -16,20 +16,22 @@ const OPTION_PREFIX = `${OPTIONS}.`;
 // `={{ $json.phone }}` or `={{ $json["first name"] }}`, nothing else in the field.
 const JSON_FIELD = /^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\])\s*\}\}$/;
 
-// n8n hands every item of a node run the same execute data; per item, the Options collection as read.
-const optionsByNodeRun = new WeakMap<object, Map<number, IDataObject>>();
+// Per node run (n8n's execute data) and input item, the Options collection as read. By the item
+// object, not its index: as an AI agent's tool the node runs once per tool call with the agent's
+// execute data, each call with an item of its own.
+const optionsByNodeRun = new WeakMap<object, WeakMap<object, IDataObject>>();
 
 /** The item's Options collection, read (and its expressions evaluated) once per item. */
 function optionsOfItem(ctx: IExecuteSingleFunctions): IDataObject {
 	const nodeRun = ctx.getExecuteData?.() as object | undefined;
-	const itemIndex = ctx.getItemIndex();
+	const item = ctx.getInputData?.() as object | undefined;
 	let read = nodeRun ? optionsByNodeRun.get(nodeRun) : undefined;
-	const known = read?.get(itemIndex);
+	const known = item ? read?.get(item) : undefined;
 	if (known) return known;
 	const options = (ctx.getNodeParameter(OPTIONS, {}) ?? {}) as IDataObject;
-	if (nodeRun) {
-		if (!read) optionsByNodeRun.set(nodeRun, (read = new Map()));
-		read.set(itemIndex, options);
+	if (nodeRun && item) {
+		if (!read) optionsByNodeRun.set(nodeRun, (read = new WeakMap()));
+		read.set(item, options);
 	}
 	return options;
 }

@@ -113,7 +113,7 @@ function redactorFor(token: string): <T>(value: T) => T {
  */
 function customNumberOf(value: unknown, label: string): number | undefined | CredentialProblem {
 	if (value === undefined || value === null || value === '') return undefined;
-	const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	const number = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
 	if (typeof number === 'number' && Number.isFinite(number) && number >= 0) return number;
 	return {
 		message: `The credential's ${label} ${quoteValue(value)} is not a number`,

@@ -147,9 +147,7 @@ export async function hypersenderRequest(
 		if (!(outcome instanceof HypersenderApiError)) return outcome;
 		// The cancel ended a request that was out: Hypersender may have taken it.
 		if (signal?.aborted && !gotAnswer(outcome)) throw cancelledOnItsWay(node(), itemIndex, expected);
-		if (expected.notIdempotent && !surelyNotAccepted(outcome) && (outcome.retryable || !gotAnswer(outcome))) {
-			throw withRetriesNamed(mayHaveBeenAccepted(outcome), retries);
-		}
+		if (expected.notIdempotent && mayHaveTakenIn(outcome)) throw withRetriesNamed(mayHaveBeenAccepted(outcome), retries);
 		if (!outcome.retryable || retries >= maxRetries || signal?.aborted) throw withRetriesNamed(outcome, retries);
 		failedTry = { error: outcome, retries };
 		// A Retry-After paused the pacer already, which holds this retry back too.
@@ -286,19 +284,25 @@ function answerOrError(ctx: IExecuteSingleFunctions, answer: Answer, expected: E
 		const rule = ruleForStatus(facts);
 		if (rule.retryable && retryAfterMs !== undefined && retryAfterMs > LONGEST_PAUSE_MS) {
 			const asked = Number.isFinite(retryAfterMs) ? `${Math.round(retryAfterMs / 1000)} s` : 'for ever';
+			// Not retried; the wait asked for stays on the error, so a send's failure still reads as possibly taken in.
 			return fail(
 				rule.message(facts),
 				`Hypersender asked to wait ${asked} before trying again, longer than the node waits (${LONGEST_PAUSE_MS / 60_000} min). Run the workflow again later.`,
+				false,
+				retryAfterMs,
 			);
 		}
 		return fail(rule.message(facts), rule.description(facts), rule.retryable, retryAfterMs);
 	}
 
-	const notWhatTheApiDocuments = (what: string) =>
-		fail(
+	const notWhatTheApiDocuments = (what: string) => {
+		const error = fail(
 			`Hypersender's answer is not what the API documents: ${what}`,
 			`It answered ${describeAnswer(answer)}. A web page instead of JSON usually means the Base URL points at a website, a login page or a proxy, not at the Hypersender API.`,
 		);
+		undocumentedAnswers.add(error);
+		return error;
+	};
 	if (!isObject(body)) return notWhatTheApiDocuments(typeof body === 'string' && body.trim() !== '' ? 'not JSON' : 'no JSON object');
 	const data = body.data;
 	if (saysFailure(body) || (isObject(data) && saysFailure(data))) {
@@ -325,6 +329,25 @@ function surelyNotAccepted(error: HypersenderApiError): boolean {
 	return SURELY_NOT_ACCEPTED.has(String(error.httpCode));
 }
 
+/**
+ * Whether a failed request may have been taken in by Hypersender: a 2xx it answered in a shape the
+ * API does not document, a 5xx that another try could get past (or that asked for a longer wait
+ * than the node makes), or no answer at all; never a failure that proves otherwise (a 429, a
+ * name that did not resolve, a refused connection), nor a refusal (a 4xx, or what the status
+ * table knows as final, such as an unresolved recipient).
+ */
+// 2xx answers in a shape the API does not document (not JSON, no object, `data` of the wrong
+// shape): the request may have been carried out. A 2xx saying `success: false` is a refusal.
+const undocumentedAnswers = new WeakSet<HypersenderApiError>();
+
+function mayHaveTakenIn(error: HypersenderApiError): boolean {
+	if (surelyNotAccepted(error)) return false;
+	if (!gotAnswer(error)) return true;
+	const status = Number(error.httpCode);
+	if (status >= 200 && status < 300) return undocumentedAnswers.has(error);
+	return status >= 500 && (error.retryable || (error.retryAfterMs ?? 0) > LONGEST_PAUSE_MS);
+}
+
 /** Whether Hypersender (or something at its address) answered with an HTTP status; otherwise the failure is a network code. */
 function gotAnswer(error: HypersenderApiError): boolean {
 	return /^\d+$/.test(String(error.httpCode));
@@ -334,9 +357,11 @@ function gotAnswer(error: HypersenderApiError): boolean {
 function mayHaveBeenAccepted(error: HypersenderApiError): HypersenderApiError {
 	// NodeApiError words network codes its own way ("The connection to the server was closed..."); name the code instead.
 	error.message = `${gotAnswer(error) ? error.message : `The connection to Hypersender failed (${String(error.httpCode)})`}; the message may have been sent`;
-	error.description =
+	const mayHaveText =
 		`Hypersender may have accepted and queued this request before the failure, so the node did not send it again: a message is never sent twice. ` +
 		`Look in the WhatsApp chat (or the Hypersender dashboard) whether it arrived before you run this item again.`;
+	// What Hypersender answered (a page instead of JSON, say) stays in front; a network code's advice would be wrong here.
+	error.description = gotAnswer(error) && Number(error.httpCode) < 300 ? `${error.description ?? ''} ${mayHaveText}`.trim() : mayHaveText;
 	return markedMayHaveBeenSent(error);
 }
 
