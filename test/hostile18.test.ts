@@ -9,12 +9,13 @@
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeType, IRun } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeType, IRun } from 'n8n-workflow';
 
-import { credentialsFor, errorOf, INSTANCE_ID, useFakeHypersender } from './fixtures';
+import { credentialsFor, errorOf, useFakeHypersender } from './fixtures';
 import { heldClock } from './helpers/heldClock';
 import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
-import { additionalDataFor, HYPERSENDER_NODE_TYPE, runHypersender, runNode, TestNodeTypes } from './helpers/runWorkflow';
+import { chatIdOfRow, descriptionOf, phoneOfRow, rows, sendTextParameters, sendTextRowsTo } from './helpers/sendTextRows';
+import { additionalDataFor, HYPERSENDER_NODE_TYPE, runHypersender, TestNodeTypes } from './helpers/runWorkflow';
 
 jest.mock('../nodes/Hypersender/transport/clock', () => ({
 	...jest.requireActual('../nodes/Hypersender/transport/clock'),
@@ -22,7 +23,6 @@ jest.mock('../nodes/Hypersender/transport/clock', () => ({
 }));
 
 const fake = useFakeHypersender();
-const API = `/api/whatsapp/v2/${INSTANCE_ID}`;
 
 pollWithoutWaiting();
 // Time passes between tests as between executions: no spacing or plan of one reaches the next.
@@ -34,35 +34,8 @@ async function until(condition: () => boolean): Promise<void> {
 	for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-const phoneOfRow = (row: number) => `+1 213 555 ${String(1000 + row)}`;
-const chatIdOfRow = (row: number) => `1213555${1000 + row}@c.us`;
-const rowOfChatId = (chatId: string) => Number(chatId.slice(7, 11)) - 1000;
-const rows = (count: number, phoneOf: (row: number) => string = phoneOfRow): IDataObject[] =>
-	Array.from({ length: count }, (_, row) => ({ phone: phoneOf(row), name: `Row ${row}` }));
-const sendRequests = () => fake.requests.filter((request) => request.method === 'POST' && request.path.startsWith(`${API}/send-`));
-const sendRequestsTo = (row: number) => sendRequests().filter((request) => request.body?.chatId === chatIdOfRow(row)).length;
-const acceptedRows = () => fake.messages.map((message) => rowOfChatId(message.chatId)).sort((a, b) => a - b);
-const descriptionOf = (error: unknown) => String((error as { description?: string } | undefined)?.description);
+const { sendTexts, sendRequests, sendRequestsTo, acceptedRows } = sendTextRowsTo(fake);
 const INVALID_422 = { status: 422, body: { message: 'The given data was invalid.', errors: { chatId: ['The chat id is invalid.'] } } };
-
-const sendTextParameters = (options: IDataObject = {}, text = '=Hello {{ $json.name }}'): INodeParameters => ({
-	resource: 'message',
-	operation: 'sendText',
-	chatId: '={{ $json.phone }}',
-	text,
-	options: { waitForResult: false, ...options },
-});
-
-/** Send Text of every row, with the node's settings (On Error, Retry On Fail) as given. */
-async function sendTexts(items: IDataObject[], { node = {}, parameters = sendTextParameters(), credentials = {}, continueOnFail = false, onStart }: { node?: Partial<INode>; parameters?: INodeParameters; credentials?: IDataObject; continueOnFail?: boolean; onStart?: (cancel: () => void) => void } = {}) {
-	return await runNode({
-		items,
-		credentials: credentialsFor(fake, credentials),
-		continueOnFail,
-		onStart,
-		node: { type: HYPERSENDER_NODE_TYPE, typeVersion: 1, parameters, credentials: { hypersenderApi: { id: '1', name: 'Hypersender account' } }, ...node },
-	});
-}
 
 /** One Send Text with On Error: Continue: its one output item. */
 async function sendOneContinuing(options: IDataObject = {}) {

@@ -8,11 +8,12 @@
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
-import type { IConnections, IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeType, IRun } from 'n8n-workflow';
+import type { IConnections, IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeType, IRun } from 'n8n-workflow';
 
-import { credentialsFor, errorOf, INSTANCE_ID, useFakeHypersender } from './fixtures';
+import { credentialsFor, errorOf, useFakeHypersender } from './fixtures';
 import { heldClock } from './helpers/heldClock';
 import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
+import { chatIdOfRow, descriptionOf, phoneOfRow, rows, sendTextParameters, sendTextRowsTo } from './helpers/sendTextRows';
 import { additionalDataFor, HYPERSENDER_NODE_TYPE, runHypersender, runNode, TestNodeTypes } from './helpers/runWorkflow';
 
 jest.mock('../nodes/Hypersender/transport/clock', () => ({
@@ -21,36 +22,13 @@ jest.mock('../nodes/Hypersender/transport/clock', () => ({
 }));
 
 const fake = useFakeHypersender();
-const API = `/api/whatsapp/v2/${INSTANCE_ID}`;
 
 pollWithoutWaiting();
 beforeEach(() => heldClock.advance(60 * 60_000));
 afterEach(() => heldClock.letGo());
 
-const phoneOfRow = (row: number) => `+1 213 555 ${String(1000 + row)}`;
-const chatIdOfRow = (row: number) => `1213555${1000 + row}@c.us`;
-const rows = (count: number): IDataObject[] => Array.from({ length: count }, (_, row) => ({ phone: phoneOfRow(row), name: `Row ${row}` }));
-const sendRequests = () => fake.requests.filter((request) => request.method === 'POST' && request.path.startsWith(`${API}/send-`));
-const descriptionOf = (error: unknown) => String((error as { description?: string } | undefined)?.description);
-
-const sendTextParameters = (options: IDataObject = {}, text = '=Hello {{ $json.name }}'): INodeParameters => ({
-	resource: 'message',
-	operation: 'sendText',
-	chatId: '={{ $json.phone }}',
-	text,
-	options: { waitForResult: false, ...options },
-});
-
+const { sendTexts, sendRequests } = sendTextRowsTo(fake);
 const RETRY_ON_FAIL: Partial<INode> = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
-
-async function sendTexts(items: IDataObject[], { node = {}, parameters = sendTextParameters(), credentials = {}, continueOnFail = false }: { node?: Partial<INode>; parameters?: INodeParameters; credentials?: IDataObject; continueOnFail?: boolean } = {}) {
-	return await runNode({
-		items,
-		credentials: credentialsFor(fake, credentials),
-		continueOnFail,
-		node: { type: HYPERSENDER_NODE_TYPE, typeVersion: 1, parameters, credentials: { hypersenderApi: { id: '1', name: 'Hypersender account' } }, ...node },
-	});
-}
 
 describe('the "may have been sent" mark survives to the Retry On Fail memory', () => {
 	test('a 500 on a send: a retry of the node does not send it again (regression)', async () => {
