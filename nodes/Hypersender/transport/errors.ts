@@ -243,13 +243,18 @@ function networkCodeOf(error: unknown): string | undefined {
 	return undefined;
 }
 
-/** A body cut off mid-way shows up as `aborted` or a premature close rather than a code of its own. */
-function isCutOffAnswer(error: unknown): boolean {
+/** Whether an error or one of its causes (five deep at most) has a message that matches `pattern`. */
+export function saysInChain(error: unknown, pattern: RegExp): boolean {
 	for (let current = error, depth = 0; current && depth < 5; depth++) {
-		if (/\baborted\b|premature close|socket hang up/i.test(String((current as Error).message ?? ''))) return true;
+		if (pattern.test(String((current as Error).message ?? ''))) return true;
 		current = (current as { cause?: unknown }).cause;
 	}
 	return false;
+}
+
+/** A body cut off mid-way shows up as `aborted` or a premature close rather than a code of its own. */
+function isCutOffAnswer(error: unknown): boolean {
+	return saysInChain(error, /\baborted\b|premature close|socket hang up/i);
 }
 
 /** A failure that produced no HTTP answer: which code, and whether another try can help. */

@@ -28,6 +28,7 @@ import {
 	isContactNotFound,
 	parseRetryAfter,
 	ruleForStatus,
+	saysInChain,
 } from './errors';
 import type { AnswerFacts } from './errors';
 import { systemClock } from './clock';
@@ -233,15 +234,6 @@ function domainRefusalOf(ctx: IExecuteSingleFunctions, options: IHttpRequestOpti
 		`Domain not allowed: ${CREDENTIAL_NAME} may be used only with ${quoteValue(options.allowedDomains)}, not with its Base URL's host ${quoteValue(new URL(options.url).host)}`,
 		"n8n refused the request. In the credential, add the Base URL's host to 'Allowed Domains', or set 'Allowed HTTP Request Domains' to All.",
 	);
-}
-
-/** Whether an error or one of its causes has a message that matches `pattern`. */
-function saysInChain(error: unknown, pattern: RegExp): boolean {
-	for (let current = error, depth = 0; current && depth < 5; depth++) {
-		if (pattern.test(String((current as Error).message ?? ''))) return true;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return false;
 }
 
 interface Answer {
