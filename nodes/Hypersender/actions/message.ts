@@ -18,7 +18,7 @@ import { chatIdOfItem, invalidItemValue, showsNothing } from '../shared/itemInpu
 import { chatIdOfMessageId, MESSAGE_ID, MESSAGE_ID_EXAMPLE } from '../shared/messageId';
 import { readBooleanOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
-import { hypersenderRequest, markedMayHaveBeenSent, mayHaveBeenSent, unexpectedAnswerError } from '../transport';
+import { hypersenderRequest, markedMayHaveBeenSent, unexpectedAnswerError } from '../transport';
 import type { PreSend } from '../descriptions/operation';
 import type { HypersenderRequest, SendGate } from '../transport';
 import { maxWaitMsOf, reportOutcome, waitForOutcome } from './queuedRequest';
@@ -397,7 +397,7 @@ function chatIdSentIn(request: HypersenderRequest): string | null {
  */
 export async function sendAndReport(this: IExecutePaginationFunctions, requestData: DeclarativeRestApiSettings.ResultOptions): Promise<INodeExecutionData[]> {
 	const { options } = requestData;
-	return await sendItemInNodeRun(this, options, chatIdSentIn(options), async (gate) => await sendAndReportItem(this, options, gate), mayHaveBeenSent);
+	return await sendItemInNodeRun(this, options, chatIdSentIn(options), async (gate) => await sendAndReportItem(this, options, gate));
 }
 
 async function sendAndReportItem(ctx: IExecutePaginationFunctions, options: HypersenderRequest, gate: SendGate | undefined): Promise<INodeExecutionData[]> {

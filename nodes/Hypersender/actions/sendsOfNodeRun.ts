@@ -16,6 +16,7 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import type { IExecuteSingleFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import type { PreSend } from '../descriptions/operation';
+import { mayHaveBeenSent } from '../transport';
 import type { HypersenderRequest, SendGate } from '../transport';
 import { systemClock } from '../transport/clock';
 import { WAIT_NOT_NEEDED } from '../transport/pacer';
@@ -281,15 +282,14 @@ function fingerprintOf(request: HypersenderRequest, recipient: string | null): s
  * One item's send in its node run (see the top of this file): held back until every item is
  * checked and not made once one failed (`send` gets the gate to hand to the transport); an
  * earlier try's outcome is output again instead of sending; the outcome is remembered for later
- * tries when the node retries on fail. `mayHaveBeenSent` tells a failure after which the
- * message may be out from one that proves it is not.
+ * tries when the node retries on fail (a failure counts as sent where the transport marked that
+ * the message may be out).
  */
 export async function sendItemInNodeRun(
 	ctx: IExecuteSingleFunctions,
 	request: HypersenderRequest,
 	recipient: string | null,
 	send: (gate: SendGate | undefined) => Promise<INodeExecutionData[]>,
-	mayHaveBeenSent: (error: unknown) => boolean,
 ): Promise<INodeExecutionData[]> {
 	const nodeRun = ctx.continueOnFail() ? undefined : ownNodeRunOf(ctx);
 	const sends = nodeRun ? sendsByNodeRun.get(nodeRun) : undefined;
