@@ -4,9 +4,31 @@ import type {
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { RATE_LIMIT_PLAN_OPTIONS } from '../nodes/Hypersender/transport/rateLimitPlans';
+import { PLAN_LIMITS } from '../nodes/Hypersender/transport/rateLimitPlans';
+import type { NamedPlan } from '../nodes/Hypersender/transport/rateLimitPlans';
+
+/** A named plan as the Rate Limit Plan list shows it: its numbers from the pacer's own table. */
+function planOption(value: NamedPlan, label: string, description?: string): INodePropertyOptions {
+	const { requestsPerMinute, messagesPerMinute } = PLAN_LIMITS[value];
+	return { name: `${label} (${requestsPerMinute} Requests, ${messagesPerMinute} Messages per Minute)`, value, ...(description ? { description } : {}) };
+}
+
+const RATE_LIMIT_PLAN_OPTIONS: INodePropertyOptions[] = [
+	planOption('freeTrial', 'Free Trial', 'Also 100 messages a day, which the node does not count'),
+	planOption('starter', 'Starter'),
+	planOption('pro', 'Pro'),
+	planOption('business', 'Business'),
+	planOption('enterprise', 'Enterprise'),
+	{ name: 'Custom', value: 'custom', description: 'Enter your own requests and messages per minute' },
+	{
+		name: 'No Pacing',
+		value: 'unlimited',
+		description: 'Send as fast as the connection allows (for proxies that pace by themselves)',
+	},
+];
 
 export class HypersenderApi implements ICredentialType {
 	name = 'hypersenderApi';

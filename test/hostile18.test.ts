@@ -13,7 +13,6 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeTy
 
 import { credentialsFor, errorOf, useFakeHypersender } from './fixtures';
 import { heldClock } from './helpers/heldClock';
-import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
 import { chatIdOfRow, descriptionOf, phoneOfRow, rows, sendTextParameters, sendTextRowsTo } from './helpers/sendTextRows';
 import { additionalDataFor, HYPERSENDER_NODE_TYPE, runHypersender, TestNodeTypes } from './helpers/runWorkflow';
 
@@ -24,7 +23,6 @@ jest.mock('../nodes/Hypersender/transport/clock', () => ({
 
 const fake = useFakeHypersender();
 
-pollWithoutWaiting();
 // Time passes between tests as between executions: no spacing or plan of one reaches the next.
 beforeEach(() => heldClock.advance(60 * 60_000));
 afterEach(() => heldClock.letGo());

@@ -12,7 +12,6 @@ import type { IConnections, IDataObject, IExecuteFunctions, INode, INodeExecutio
 
 import { credentialsFor, errorOf, useFakeHypersender } from './fixtures';
 import { heldClock } from './helpers/heldClock';
-import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
 import { chatIdOfRow, descriptionOf, phoneOfRow, rows, sendTextParameters, sendTextRowsTo } from './helpers/sendTextRows';
 import { additionalDataFor, HYPERSENDER_NODE_TYPE, runHypersender, runNode, TestNodeTypes } from './helpers/runWorkflow';
 
@@ -23,7 +22,6 @@ jest.mock('../nodes/Hypersender/transport/clock', () => ({
 
 const fake = useFakeHypersender();
 
-pollWithoutWaiting();
 beforeEach(() => heldClock.advance(60 * 60_000));
 afterEach(() => heldClock.letGo());
 

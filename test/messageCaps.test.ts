@@ -9,7 +9,6 @@ import { ExecuteSingleContext } from 'n8n-core';
 import type { IDataObject } from 'n8n-workflow';
 
 import { credentialsFor, useFakeHypersender } from './fixtures';
-import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
 import { runHypersender } from './helpers/runWorkflow';
 import { virtualPacingClock } from './helpers/virtualPacingClock';
 
@@ -18,10 +17,8 @@ jest.mock('../nodes/Hypersender/transport/clock', () => ({
 	systemClock: jest.requireActual('./helpers/virtualPacingClock').virtualPacingClock,
 }));
 
-const fake = useFakeHypersender({ logRequests: true });
+const fake = useFakeHypersender({ logRequests: true, requestClock: () => virtualPacingClock.now() });
 
-// Polls sleep on a clock of their own that does not wait, so the virtual time is the pacer's alone.
-pollWithoutWaiting();
 // Between tests, time passes as between executions: no plan or spacing of one test reaches the next.
 beforeEach(() => virtualPacingClock.advance(60 * 60_000));
 
@@ -60,13 +57,21 @@ describe('messages per minute, apart from requests', () => {
 	});
 
 	test('with Wait for Result the checks of the queued requests are paced as requests, not held to the message cap', async () => {
-		const { took, output } = await pacedRun(3, sendText(true), { rateLimitPlan: 'business' });
+		const startedAt = virtualPacingClock.now();
+		const { output } = await pacedRun(3, sendText(true), { rateLimitPlan: 'business' });
 		expect(output.map((item) => item.json.status)).toEqual(['sent', 'sent', 'sent']);
-		const polls = fake.requests.filter((request) => request.path.includes('/queued-requests/'));
-		expect(polls).toHaveLength(3);
-		// 3 sends 1.02 s apart; had the 3 checks counted as messages, 5 gaps of 1.02 s.
-		expect(took).toBeGreaterThanOrEqual(2 * spacing(60) - 1);
-		expect(took).toBeLessThan(3 * spacing(60));
+		const sentAt = (kind: string) => fake.requests.filter((request) => request.path.includes(kind)).map((request) => request.at! - startedAt);
+		const sends = sentAt('/send-text');
+		const checks = sentAt('/queued-requests/');
+		expect(checks).toHaveLength(3);
+		// Each check goes 1 s after its send (the first poll's gap), sooner than the next message
+		// turn (1.02 s at 60 messages a minute): held to the message cap, it would wait for one.
+		// Sends keep 1.02 s apart, plus the request spacing (0.12 s) after a check in between.
+		for (const [i, check] of checks.entries()) {
+			expect(check - sends[i]).toBeGreaterThanOrEqual(1000);
+			expect(check - sends[i]).toBeLessThan(spacing(60));
+		}
+		for (const i of [1, 2]) expect(sends[i] - sends[i - 1]).toBeGreaterThanOrEqual(spacing(60) - 1);
 	});
 
 	test("a Custom plan's message number paces the sends; a Custom credential saved without one sends as many messages as requests", async () => {

@@ -5,7 +5,8 @@ import { systemClock } from '../nodes/Hypersender/transport/clock';
 import type { PacerClock } from '../nodes/Hypersender/transport/clock';
 import { LONGEST_PAUSE_MS, PacingLane, PLAN_MEMORY_MS, RequestPacer } from '../nodes/Hypersender/transport/pacer';
 import type { pacerForAccount as PacerForAccount, Turn } from '../nodes/Hypersender/transport/pacer';
-import { limitsForPlan, PLAN_LIMITS, RATE_LIMIT_PLAN_OPTIONS } from '../nodes/Hypersender/transport/rateLimitPlans';
+import { limitsForPlan, PLAN_LIMITS } from '../nodes/Hypersender/transport/rateLimitPlans';
+import { HypersenderApi } from '../credentials/HypersenderApi.credentials';
 import type { PlanLimits } from '../nodes/Hypersender/transport/rateLimitPlans';
 
 /** A clock whose time moves only when every sleeper due by then has been woken. */
@@ -503,7 +504,8 @@ describe('plans', () => {
 		expect(limitsForPlan(name, customRequests, customMessages)).toEqual({ requestsPerMinute, messagesPerMinute });
 	});
 
-	test('each named plan shows both of its numbers', () => {
+	test("each named plan shows both of its numbers in the credential's Rate Limit Plan list", () => {
+		const RATE_LIMIT_PLAN_OPTIONS = new HypersenderApi().properties.find((property) => property.name === 'rateLimitPlan')?.options as Array<{ name: string; value: string }>;
 		for (const [value, { requestsPerMinute, messagesPerMinute }] of Object.entries(PLAN_LIMITS)) {
 			const option = RATE_LIMIT_PLAN_OPTIONS.find((candidate) => candidate.value === value);
 			expect(option?.name).toContain(`(${requestsPerMinute} Requests, ${messagesPerMinute} Messages per Minute)`);

@@ -10,13 +10,15 @@ import type { IDataObject } from 'n8n-workflow';
 import { REFUSALS } from './fake-hypersender/server';
 import type { RefusalKind } from './fake-hypersender/server';
 import { credentialsFor, errorOf, INSTANCE_ID, useFakeHypersender } from './fixtures';
-import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
 import { runHypersender } from './helpers/runWorkflow';
+
+jest.mock('../nodes/Hypersender/transport/clock', () => ({
+	...jest.requireActual('../nodes/Hypersender/transport/clock'),
+	systemClock: jest.requireActual('./helpers/virtualPacingClock').virtualPacingClock,
+}));
 
 const fake = useFakeHypersender();
 const API = `/api/whatsapp/v2/${INSTANCE_ID}`;
-
-pollWithoutWaiting();
 
 /** Send Text of each row's phone, with Max Retries 5 and On Error: Continue; one output item per row. */
 async function sendTexts(phones: string[], options: IDataObject = {}) {

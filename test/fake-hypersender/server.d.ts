@@ -10,6 +10,8 @@ export interface RecordedRequest {
 	query: Record<string, string>;
 	body: Record<string, unknown> | undefined;
 	authorization: string | undefined;
+	/** When it arrived, on the `requestClock` the fake was made with. */
+	at?: number;
 }
 
 export interface FakeHypersenderOptions {
@@ -24,6 +26,8 @@ export interface FakeHypersenderOptions {
 	messageRateLimit?: number;
 	latencyMs?: number;
 	logRequests?: boolean;
+	/** Stamps each recorded request with this clock's time (`at`): a test's virtual clock, to see when requests went out. */
+	requestClock?: () => number;
 }
 
 export interface RawAnswer {

@@ -92,7 +92,7 @@ function validationError(errors) {
 }
 
 class FakeHypersender {
-	constructor({ token = 'test|fake-token-0123456789abcdefghijklmnopqrstuvwxyz', instanceId = '9d1f6f5e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', rateLimit, windowMs = 60_000, rateLimitHeaders = true, rateLimitResetHeader = false, messageRateLimit, latencyMs = 0, logRequests = true } = {}) {
+	constructor({ token = 'test|fake-token-0123456789abcdefghijklmnopqrstuvwxyz', instanceId = '9d1f6f5e-2a3b-4c5d-8e9f-0a1b2c3d4e5f', rateLimit, windowMs = 60_000, rateLimitHeaders = true, rateLimitResetHeader = false, messageRateLimit, latencyMs = 0, logRequests = true, requestClock } = {}) {
 		this.token = token;
 		this.instanceId = instanceId;
 		this.rateLimit = rateLimit;
@@ -103,6 +103,8 @@ class FakeHypersender {
 		this.messageRateLimit = messageRateLimit;
 		this.latencyMs = latencyMs;
 		this.logRequests = logRequests;
+		/** When given, each recorded request gets `at`: the time it arrived, on this clock (a test's virtual clock). */
+		this.requestClock = requestClock;
 		this.contacts = new Map();
 		this.reset();
 		this.sockets = new Set();
@@ -283,6 +285,7 @@ class FakeHypersender {
 	answer(req, url, bytes) {
 		const raw = bytes.toString('utf8');
 		const record = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, authorization: req.headers.authorization };
+		if (this.requestClock) record.at = this.requestClock();
 		if (this.logRequests) this.requests.push(record);
 
 		if (this.connectionsToDrop > 0) {

@@ -2,48 +2,35 @@
  * The virtual clock of helpers/virtualPacingClock.ts, with time that a test can hold still: a
  * test file puts it in place of the pacer's `systemClock` (as virtualPacingClock.ts shows), and
  * sleeps end at once, moving the virtual time, except between `hold()` and `letGo()`. Then a
- * sleep ends only when `advance` passes its end, or its signal aborts; so a test can make the
- * node wait (a paced queue, a short deadline) while it looks at what the fake server got,
- * without waiting in real time. Sleeps longer than HELD_UP_TO_MS (the 5-minute deadline of every
- * request that sets no Timeout) are never held: they end only when aborted, as in
+ * sleep or deadline ends only when `advance` passes its end, or its signal aborts; so a test can
+ * make the node wait (a paced queue, a short deadline) while it looks at what the fake server
+ * got, without waiting in real time. Deadlines longer than HELD_UP_TO_MS (the 5-minute deadline
+ * of every request that sets no Timeout) are never held: they end only when aborted, as in
  * virtualPacingClock, or letting time go would end every request still on its way.
  */
-import type { PacerClock } from '../../nodes/Hypersender/transport/clock';
-import { virtualPacingClock } from './virtualPacingClock';
+import type { NodeClock } from '../../nodes/Hypersender/transport/clock';
+import { sleepAmong, virtualPacingClock } from './virtualPacingClock';
+import type { Sleeper } from './virtualPacingClock';
 
 const HELD_UP_TO_MS = 10_000;
 
-interface HeldSleep {
-	until: number;
-	end: () => void;
-}
-
-const heldSleeps = new Set<HeldSleep>();
+const heldSleeps = new Set<Sleeper>();
 let held = false;
 
 function endSleepsDueBy(now: number): void {
 	for (const sleep of [...heldSleeps]) if (sleep.until <= now) sleep.end();
 }
 
-export const heldClock: PacerClock & { hold(): void; advance(ms: number): void; letGo(): void; sleepsHeld(): number } = {
+/** A sleep or deadline that ends when `advance` passes `ms` from now, or when `signal` aborts. */
+async function heldFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	await sleepAmong(heldSleeps, virtualPacingClock.now() + Math.max(0, ms), signal);
+}
+
+export const heldClock: NodeClock & { hold(): void; advance(ms: number): void; letGo(): void; sleepsHeld(): number } = {
 	now: () => virtualPacingClock.now(),
-	sleep: async (ms, signal) => {
-		if (!held || ms > HELD_UP_TO_MS) return await virtualPacingClock.sleep(ms, signal);
-		if (signal?.aborted) return;
-		await new Promise<void>((resolve) => {
-			const sleep: HeldSleep = {
-				until: virtualPacingClock.now() + Math.max(0, ms),
-				end: () => {
-					heldSleeps.delete(sleep);
-					signal?.removeEventListener('abort', sleep.end);
-					resolve();
-				},
-			};
-			heldSleeps.add(sleep);
-			signal?.addEventListener('abort', sleep.end, { once: true });
-		});
-	},
-	/** From now on sleeps wait for `advance` (or their abort). */
+	sleep: async (ms, signal) => await (held && ms <= HELD_UP_TO_MS ? heldFor(ms, signal) : virtualPacingClock.sleep(ms, signal)),
+	deadline: async (ms, signal) => await (held && ms <= HELD_UP_TO_MS ? heldFor(ms, signal) : virtualPacingClock.deadline(ms, signal)),
+	/** From now on sleeps and deadlines wait for `advance` (or their abort). */
 	hold: () => {
 		held = true;
 	},
@@ -59,6 +46,6 @@ export const heldClock: PacerClock & { hold(): void; advance(ms: number): void; 
 		virtualPacingClock.advance(lastEnd - virtualPacingClock.now());
 		endSleepsDueBy(lastEnd);
 	},
-	/** How many sleeps wait for `advance` now. */
+	/** How many sleeps and deadlines wait for `advance` now. */
 	sleepsHeld: () => heldSleeps.size,
 };

@@ -24,7 +24,6 @@ import { apiMessageOf, describeValidationErrors, HypersenderApiError, quoteHyper
 import { messageIdOfSentMessage } from '../shared/messageId';
 import { isObject } from '../shared/values';
 import { systemClock } from '../transport/clock';
-import type { PacerClock } from '../transport/clock';
 import { itemInputError } from '../shared/itemInput';
 import { parameterOfItem } from '../shared/itemParameters';
 
@@ -39,13 +38,6 @@ const LONGEST_POLL_GAP_MS = 15_000;
 // poll's time-out; a failed poll is not retried by the transport but by the next poll, so
 // nothing runs past Max Wait (only a turn in the account's pacer may start a poll late).
 const MOST_POLLS = 400;
-
-/**
- * The clock that polling sleeps on: the node's clock (transport/clock.ts). Tests that run the pacer
- * on a virtual clock give polling one that does not wait: one virtual clock cannot tell a poll's
- * gap (to be skipped) from a request's deadline racing real HTTP (to be kept).
- */
-export const pollingClock: { current: PacerClock } = { current: systemClock };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -137,7 +129,7 @@ function worthPollingAgain(error: unknown, leftMs: number): boolean {
  * failed.
  */
 export async function waitForOutcome(ctx: IExecuteSingleFunctions, sentWith: HypersenderRequest, uuid: string, maxWaitMs: number): Promise<QueuedState> {
-	const clock = pollingClock.current;
+	const clock = systemClock;
 	const signal = ctx.getExecutionCancelSignal?.();
 	const deadline = clock.now() + maxWaitMs;
 	const requestTimeoutMs = sentWith.timeout ?? DEFAULT_TIMEOUT_MS;

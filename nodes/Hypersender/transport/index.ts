@@ -186,7 +186,7 @@ async function sendOnce(
 		// n8n's timeout covers the wait for the headers only; a server that trickles its body
 		// would hold the item for ever. The deadline covers the whole answer.
 		request.catch(() => undefined);
-		const deadline = clock.sleep(timeoutMs, stopDeadline.signal).then(() => undefined);
+		const deadline = clock.deadline(timeoutMs, stopDeadline.signal).then(() => undefined);
 		const first = await Promise.race([request, deadline]);
 		if (first === undefined) {
 			// Given up: the request is ended (n8n's HTTP client closes its socket on the abort and
@@ -200,7 +200,7 @@ async function sendOnce(
 		const refusal = domainRefusalOf(ctx, options, error);
 		if (refusal) throw refusal;
 		const { code, retryable } = classifyNetworkFailure(error);
-		return networkFailure(ctx, code, retryable, code === 'ENOTFOUND' || code === 'ECONNREFUSED' ? `Could not reach Hypersender (${code})` : `The connection to Hypersender failed (${code})`);
+		return networkFailure(ctx, code, retryable, networkFailureMessage(code, timeoutMs));
 	} finally {
 		stopDeadline.abort(WAIT_NOT_NEEDED);
 	}
@@ -212,6 +212,15 @@ async function sendOnce(
 	// pausing the whole account for it would only make every other item fail later.
 	account.pacer.learnFromAnswer(headers, retryAfterMs !== undefined && retryAfterMs <= LONGEST_PAUSE_MS ? retryAfterMs : undefined);
 	return answerOrError(ctx, { statusCode, body, headers, retryAfterMs }, expected);
+}
+
+// n8n's HTTP client ends a request whose headers do not come within the time-out with one of these.
+const TIME_OUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+function networkFailureMessage(code: string, timeoutMs: number): string {
+	if (code === 'ENOTFOUND' || code === 'ECONNREFUSED') return `Could not reach Hypersender (${code})`;
+	if (TIME_OUT_CODES.has(code)) return `Hypersender did not answer within ${Math.round(timeoutMs / 1000)} s (${code})`;
+	return `The connection to Hypersender failed (${code})`;
 }
 
 function networkFailure(ctx: IExecuteSingleFunctions, code: string, retryable: boolean, message: string): HypersenderApiError {

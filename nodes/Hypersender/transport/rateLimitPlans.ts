@@ -1,5 +1,3 @@
-import type { INodePropertyOptions } from 'n8n-workflow';
-
 /**
  * What a plan allows one account per minute: requests of any kind, and messages sent to people
  * (each message is also a request). `undefined` means not paced.
@@ -18,28 +16,9 @@ export const PLAN_LIMITS = {
 	enterprise: { requestsPerMinute: 1000, messagesPerMinute: 1000 },
 } as const satisfies Record<string, PlanLimits>;
 
-type NamedPlan = keyof typeof PLAN_LIMITS;
+export type NamedPlan = keyof typeof PLAN_LIMITS;
 
 const NO_PACING: PlanLimits = { requestsPerMinute: undefined, messagesPerMinute: undefined };
-
-function planOption(value: NamedPlan, label: string, description?: string): INodePropertyOptions {
-	const { requestsPerMinute, messagesPerMinute } = PLAN_LIMITS[value];
-	return { name: `${label} (${requestsPerMinute} Requests, ${messagesPerMinute} Messages per Minute)`, value, ...(description ? { description } : {}) };
-}
-
-export const RATE_LIMIT_PLAN_OPTIONS: INodePropertyOptions[] = [
-	planOption('freeTrial', 'Free Trial', 'Also 100 messages a day, which the node does not count'),
-	planOption('starter', 'Starter'),
-	planOption('pro', 'Pro'),
-	planOption('business', 'Business'),
-	planOption('enterprise', 'Enterprise'),
-	{ name: 'Custom', value: 'custom', description: 'Enter your own requests and messages per minute' },
-	{
-		name: 'No Pacing',
-		value: 'unlimited',
-		description: 'Send as fast as the connection allows (for proxies that pace by themselves)',
-	},
-];
 
 const isPositive = (value: number | undefined): value is number => typeof value === 'number' && value > 0;
 
