@@ -107,3 +107,5 @@ export type RefusalKind = 'capping' | 'timelock' | 'unresolved' | 'unresolvedWit
 export const REFUSALS: Record<RefusalKind, { status: number; body: { message: string } }>;
 
 export function contactKey(chatId: string): string | undefined;
+/** The endpoints that send a message to a person (e.g. `send-text`, `forward-message`): what a plan's messages per minute count. */
+export const SEND_ENDPOINTS: ReadonlySet<string>;

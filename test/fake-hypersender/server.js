@@ -610,7 +610,7 @@ function fileBody(input) {
 	return errors;
 }
 
-module.exports = { FakeHypersender, contactKey, REFUSALS };
+module.exports = { FakeHypersender, contactKey, REFUSALS, SEND_ENDPOINTS };
 
 if (require.main === module) {
 	const args = process.argv.slice(2);
