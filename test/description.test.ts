@@ -3,38 +3,27 @@
  * RoutingNode itself), the recipient field and Country show exactly for each resource's operations
  * with a recipient, and the node has one Options collection.
  */
-import { DirectoryLoader } from 'n8n-core';
 import { NodeHelpers } from 'n8n-workflow';
-import type { INode, INodeParameters, INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { messagePreSend } from '../nodes/Hypersender/actions/message';
 import { CONTACT_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/ContactDescription';
 import { MESSAGE_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/MessageDescription';
-import { Hypersender } from '../nodes/Hypersender/Hypersender.node';
-
-function loadedDescription(): INodeTypeDescription {
-	const nodeType = new Hypersender();
-	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
-	return nodeType.description;
-}
-
-const description = loadedDescription();
-const resources = (description.properties.find((property) => property.name === 'resource')?.options ?? []) as INodePropertyOptions[];
+import { description, nodeWith, operationSelectorsOf, resources } from './helpers/nodeDescription';
 
 /** Every resource's operations, as the editor offers them. */
 function operationsOf(resource: string): INodePropertyOptions[] {
-	const selectors = description.properties.filter((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource));
+	const selectors = operationSelectorsOf(resource);
 	expect(selectors).toHaveLength(1);
 	return selectors[0].options as INodePropertyOptions[];
 }
 
 const pairs = resources.flatMap((resource) => operationsOf(String(resource.value)).map((operation) => [String(resource.value), operation] as const));
 
-const node = (parameters: INodeParameters): INode => ({ id: 'n', name: 'Hypersender', type: 'hypersender', typeVersion: 1, position: [0, 0], parameters });
 /** Whether n8n's editor shows `property` for this resource and operation (root paths such as /operation included). */
 function shows(property: INodeProperties, resource: string, operation: string): boolean {
 	const parameters = NodeHelpers.getNodeParameters(description.properties, { resource, operation }, true, false, null, description) ?? {};
-	return NodeHelpers.displayParameter(parameters, property, node(parameters), description, parameters);
+	return NodeHelpers.displayParameter(parameters, property, nodeWith(parameters), description, parameters);
 }
 
 describe('every operation goes through the transport', () => {

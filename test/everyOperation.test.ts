@@ -5,18 +5,18 @@
  *  - every parameter its hooks and runner read is one the editor shows for it: an operation left
  *    out of its resource's recipient list, or an option whose displayOptions miss it, would read a
  *    value the user cannot set (n8n drops hidden parameters) and silently go on with the default;
+ *  - each field is read once per item (a second read evaluates its expression again);
  *  - a Message operation is treated as a send (never sent again once it may have gone out, paced
  *    as a message) exactly when the fake's contract counts its endpoint as a message.
  * Waits run on the virtual clock.
  */
 import { NodeHelpers } from 'n8n-workflow';
-import type { IDataObject, INode, INodeParameters, INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
-import { DirectoryLoader } from 'n8n-core';
+import type { IBinaryKeyData, IDataObject, INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { Hypersender } from '../nodes/Hypersender/Hypersender.node';
 import * as itemParameters from '../nodes/Hypersender/shared/itemParameters';
 import { SEND_ENDPOINTS } from './fake-hypersender/server';
 import { credentialsFor, errorOf, useFakeHypersender } from './fixtures';
+import { description, nodeWith, operationSelectorsOf, resources } from './helpers/nodeDescription';
 import { runHypersender } from './helpers/runWorkflow';
 
 jest.mock('../nodes/Hypersender/transport/clock', () => ({
@@ -28,6 +28,8 @@ const fake = useFakeHypersender();
 
 const MESSAGE_ID = 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E';
 const QUEUED_UUID = '{{QUEUED_UUID}}';
+/** The item's binary data, for the operations that upload a file. */
+const FILE = { data: { data: Buffer.from('89504e470d0a1a0a', 'hex').toString('base64'), mimeType: 'image/png', fileName: 'photo.png' } } as unknown as IBinaryKeyData;
 
 /** One run of each operation, with every field its form shows for it set (options included). */
 const EXAMPLES: Record<string, IDataObject> = {
@@ -40,7 +42,7 @@ const EXAMPLES: Record<string, IDataObject> = {
 	'message.react': { messageId: MESSAGE_ID, reaction: '👍', options: { waitForResult: false, maxWaitSeconds: 5 } },
 	'message.sendContactCard': { chatId: '12132132130', cardSource: 'fields', cardFullName: 'Maria Doe', cardPhone: '+44 20 7946 0958', cardOrganization: 'ACME', options: { waitForResult: false } },
 	'message.sendLocation': { chatId: '12132132130', latitude: 52.52, longitude: 13.405, title: 'Shop', options: { replyTo: MESSAGE_ID, waitForResult: false } },
-	'message.sendMedia': { chatId: '12132132130', mediaType: 'image', source: 'url', mediaUrl: 'https://example.com/a.jpg', caption: 'Hi', options: { fileName: 'a.jpg', mimeType: 'image/jpeg', waitForResult: false } },
+	'message.sendMedia': { chatId: '12132132130', mediaType: 'image', source: 'binary', binaryPropertyName: 'data', caption: 'Hi', options: { fileName: 'a.png', mimeType: 'image/png', waitForResult: false } },
 	'message.sendPoll': { chatId: '12132132130', pollQuestion: 'When?', pollOptions: ['Monday', 'Tuesday'], multipleAnswers: true, options: { waitForResult: false } },
 	'message.sendText': { chatId: '12132132130', text: 'Hello', humanLike: false, options: { linkPreview: false, replyTo: MESSAGE_ID, waitForResult: false } },
 	'message.startTyping': { chatId: '12132132130', options: { waitForResult: false } },
@@ -48,22 +50,10 @@ const EXAMPLES: Record<string, IDataObject> = {
 	'queuedRequest.get': { queuedRequestUuid: QUEUED_UUID, options: { maxRetries: 1 } },
 };
 
-function loadedDescription(): INodeTypeDescription {
-	const nodeType = new Hypersender();
-	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
-	return nodeType.description;
-}
-
-const description = loadedDescription();
-const resources = (description.properties.find((property) => property.name === 'resource')?.options ?? []) as INodePropertyOptions[];
 const operations = resources.flatMap((resource) =>
-	description.properties
-		.filter((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource.value))
-		.flatMap((selector) => (selector.options as INodePropertyOptions[]).map((operation) => `${String(resource.value)}.${String(operation.value)}`)),
+	operationSelectorsOf(String(resource.value)).flatMap((selector) => (selector.options as INodePropertyOptions[]).map((operation) => `${String(resource.value)}.${String(operation.value)}`)),
 );
 const optionsCollection = description.properties.find((property) => property.name === 'options');
-
-const node = (parameters: INodeParameters): INode => ({ id: 'n', name: 'Hypersender', type: 'hypersender', typeVersion: 1, position: [0, 0], parameters });
 
 /** The parameters read that the editor does not show for these node parameters (n8n drops those from a saved workflow). */
 function hiddenReads(read: string[], parameters: INodeParameters): string[] {
@@ -72,9 +62,9 @@ function hiddenReads(read: string[], parameters: INodeParameters): string[] {
 	return [...new Set(read)].filter((name) => {
 		if (name.startsWith('options.')) {
 			const option = (optionsCollection?.options as INodeProperties[] | undefined)?.find((candidate) => candidate.name === name.slice('options.'.length));
-			return !option || !NodeHelpers.displayParameter(setOptions, option, node(root), description, root);
+			return !option || !NodeHelpers.displayParameter(setOptions, option, nodeWith(root), description, root);
 		}
-		const shown = description.properties.filter((property) => property.name === name && NodeHelpers.displayParameter(root, property, node(root), description, root));
+		const shown = description.properties.filter((property) => property.name === name && NodeHelpers.displayParameter(root, property, nodeWith(root), description, root));
 		return shown.length === 0;
 	});
 }
@@ -98,7 +88,7 @@ async function runExample(key: string, watch: () => void = () => undefined) {
 	fake.requests.length = 0;
 	watch();
 	const parameters = { resource, operation, ...example };
-	const { output, error } = await runHypersender({ items: [{}], parameters, credentials: credentialsFor(fake), continueOnFail: true });
+	const { output, error } = await runHypersender({ items: [{}], binary: [FILE], parameters, credentials: credentialsFor(fake), continueOnFail: true });
 	expect(error).toBeUndefined();
 	expect(output).toHaveLength(1);
 	return { parameters, item: output![0] };
@@ -108,7 +98,7 @@ test('every operation of the node has an example here', () => {
 	expect(Object.keys(EXAMPLES).sort()).toEqual([...operations].sort());
 });
 
-describe('every parameter an operation reads is shown for it', () => {
+describe('every parameter an operation reads is shown for it, and each field is read once per item', () => {
 	test.each(operations)('%s', async (key) => {
 		const reads = jest.spyOn(itemParameters, 'parameterOfItem');
 		try {
@@ -117,6 +107,8 @@ describe('every parameter an operation reads is shown for it', () => {
 			const read = reads.mock.calls.map(([, name]) => name);
 			expect(read.length).toBeGreaterThan(0);
 			expect(hiddenReads(read, parameters as INodeParameters)).toEqual([]);
+			// Options come from one read of the collection; a field read again evaluates its expression again.
+			expect(read.filter((name, at) => !name.startsWith('options.') && read.indexOf(name) !== at)).toEqual([]);
 		} finally {
 			reads.mockRestore();
 		}

@@ -14,7 +14,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { chatIdOfItem, invalidItemValue, showsNothing } from '../shared/itemInput';
+import { chatIdOfItem, chatIdOfValue, invalidItemValue, showsNothing } from '../shared/itemInput';
 import { chatIdOfMessageId, MESSAGE_ID, MESSAGE_ID_EXAMPLE } from '../shared/messageId';
 import { readBooleanOption } from '../shared/options';
 import { quoteValue } from '../shared/quoteValue';
@@ -51,7 +51,11 @@ const MEDIA_ENDPOINTS: Record<string, string> = { image: '/send-image', video: '
 
 /** A text field as typed (never trimmed: it is what the recipient reads); empty is undefined unless required. */
 function textOf(ctx: IExecuteSingleFunctions, name: string, label: string, required: boolean): string | undefined {
-	const raw = parameterOfItem(ctx, name, '') as unknown;
+	return checkedText(ctx, parameterOfItem(ctx, name, '') as unknown, name, label, required);
+}
+
+/** As `textOf`, for the value of parameter `name` that the caller has read already. */
+function checkedText(ctx: IExecuteSingleFunctions, raw: unknown, name: string, label: string, required: boolean): string | undefined {
 	if (raw !== null && raw !== undefined && typeof raw !== 'string' && typeof raw !== 'number') {
 		throw invalidItemValue(ctx, label, raw, 'is not text', `Map a field that holds text, e.g. {{ $json.${name} }}, not a list, an object or true/false.`);
 	}
@@ -275,8 +279,8 @@ const putSendPoll: PreSend = async function (requestOptions) {
 };
 
 /** A contact card field as one line: a line break would add properties to the card. */
-function cardLineOf(ctx: IExecuteSingleFunctions, name: string, label: string, required: boolean): string | undefined {
-	const text = textOf(ctx, name, label, required);
+function cardLineOf(ctx: IExecuteSingleFunctions, name: string, label: string, required: boolean, raw: unknown = parameterOfItem(ctx, name, '')): string | undefined {
+	const text = checkedText(ctx, raw, name, label, required);
 	if (text !== undefined && LINE_BREAK.test(text)) {
 		throw invalidItemValue(ctx, label, text, 'holds a line break', `A contact card takes '${label}' on one line: remove the line breaks, e.g. {{ $json.${name.replace(/^card/, '').toLowerCase()}.replace(/\\s+/g, ' ') }}.`);
 	}
@@ -291,10 +295,11 @@ function contactCardOf(ctx: IExecuteSingleFunctions): IDataObject {
 		}
 		return { vcard: vcard.trim() };
 	}
-	cardLineOf(ctx, 'cardPhone', 'Contact Phone', false);
-	const phone = chatIdOfItem(ctx, 'cardPhone', 'Contact Phone', { allowGroups: false });
+	const phoneAsSet = parameterOfItem(ctx, 'cardPhone', '') as unknown;
+	cardLineOf(ctx, 'cardPhone', 'Contact Phone', false, phoneAsSet);
+	const phone = chatIdOfValue(ctx, phoneAsSet, 'Contact Phone', { allowGroups: false });
 	if (!phone.endsWith('@c.us')) {
-		throw invalidItemValue(ctx, 'Contact Phone', parameterOfItem(ctx, 'cardPhone', ''), 'is a hidden user ID (@lid), not a phone number', 'A contact card carries a phone number: give it in international form, e.g. +1 213 213 2130.');
+		throw invalidItemValue(ctx, 'Contact Phone', phoneAsSet, 'is a hidden user ID (@lid), not a phone number', 'A contact card carries a phone number: give it in international form, e.g. +1 213 213 2130.');
 	}
 	const digits = phone.slice(0, -'@c.us'.length);
 	const organization = cardLineOf(ctx, 'cardOrganization', 'Organization', false);
@@ -380,9 +385,18 @@ export const messagePreSend: Record<string, PreSend> = Object.fromEntries(
 	}).map(([operation, preSend]) => [operation, countedInNodeRun(preSend)]),
 );
 
-/** The chat the request is about, for the output: from the body, the query, or the message ID of a reaction. */
+/** A text field of a body that `multipart` built (its fields come before the file, so the first match is the field). */
+function multipartFieldOf(body: Buffer, name: string): string | undefined {
+	const header = Buffer.from(`name="${name}"\r\n\r\n`);
+	const start = body.indexOf(header);
+	if (start < 0) return undefined;
+	const from = start + header.length;
+	return body.subarray(from, body.indexOf('\r\n', from)).toString('utf8');
+}
+
+/** The chat the request is about, for the output: from the body (an upload's fields too), the query, or the message ID of a reaction. */
 function chatIdSentIn(request: HypersenderRequest): string | null {
-	const sent = (request.body ?? {}) as IDataObject;
+	const sent = (Buffer.isBuffer(request.body) ? { chatId: multipartFieldOf(request.body, 'chatId') } : (request.body ?? {})) as IDataObject;
 	const chatId = sent.chatId ?? request.qs?.chatId;
 	if (typeof chatId === 'string') return chatId;
 	const messageId = typeof sent.messageId === 'string' ? sent.messageId : '';
@@ -406,8 +420,7 @@ async function sendAndReportItem(ctx: IExecutePaginationFunctions, options: Hype
 	// Options are read before the send, so that a bad one fails the item with nothing sent.
 	const waitForResult = readBooleanOption(ctx, { name: 'options.waitForResult', label: 'Wait for Result', fallback: true });
 	const maxWaitMs = maxWaitMsOf(ctx);
-	// A multipart body cannot be read back; its recipient is read again, as the preSend hook did.
-	const chatId = Buffer.isBuffer(options.body) ? chatIdOfItem(ctx, 'chatId', 'Chat ID or Phone', { allowGroups: true }) : chatIdSentIn(options);
+	const chatId = chatIdSentIn(options);
 	const answer = await hypersenderRequest(ctx, options, { data: 'none', notIdempotent: isSend, countsAsMessage: isSend, gate });
 	const pairedItem = { item: ctx.getItemIndex() };
 	const uuid = answer.body.queued_request_uuid;

@@ -44,9 +44,14 @@ export function countryOfItem(ctx: IExecuteSingleFunctions): Country | undefined
  * or, where groups may be named, a group's `<id>@g.us`.
  */
 export function chatIdOfItem(ctx: IExecuteSingleFunctions, field: string, label: string, { allowGroups = false } = {}): string {
+	return chatIdOfValue(ctx, parameterOfItem(ctx, field, '') as unknown, label, { allowGroups });
+}
+
+/** As `chatIdOfItem`, for a value the caller has read already (a field read twice would evaluate its expression twice). */
+export function chatIdOfValue(ctx: IExecuteSingleFunctions, raw: unknown, label: string, { allowGroups = false } = {}): string {
 	const country = countryOfItem(ctx);
 	try {
-		return normalizeChatId(parameterOfItem(ctx, field, '') as unknown, country, { allowGroups });
+		return normalizeChatId(raw, country, { allowGroups });
 	} catch (error) {
 		if (!(error instanceof InvalidChatIdError)) throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: ctx.getItemIndex() });
 		const accepted = `${ACCEPTED_CHAT_ID_FORMS}${allowGroups ? ', or a group ID such as 120363040000000000@g.us' : ''}`;
