@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { messagePreSend, sendAndReport } from '../actions/message';
 import { MAX_WAIT_SECONDS } from '../actions/queuedRequest';
@@ -232,7 +232,8 @@ export const messageFields: INodeProperties[] = [
 	},
 ];
 
-const ALL_MESSAGE_OPERATIONS = [...MESSAGE_RECIPIENT_OPERATIONS, 'react'];
+// From the selector: an operation added there gets Wait for Result and Max Wait, which its runner reads.
+const ALL_MESSAGE_OPERATIONS = (messageOperations.options as INodePropertyOptions[]).map((operation) => String(operation.value));
 
 /** The Message operations' own entries of the node's Options collection. */
 export const messageOptions: INodeProperties[] = [
