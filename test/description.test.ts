@@ -1,8 +1,11 @@
 /**
  * The node's description as n8n loads it: every operation is sent through the transport (never by
  * RoutingNode itself), the recipient field and Country show exactly for each resource's operations
- * with a recipient, and the node has one Options collection.
+ * with a recipient, the node has one Options collection, and the README names every operation.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { NodeHelpers } from 'n8n-workflow';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
@@ -74,4 +77,14 @@ describe('the recipient shows where a resource says its operations take one', ()
 		expect(shows(chatIdFields[0], resource, operation)).toBe(expected);
 		expect(shows(country as INodeProperties, resource, operation)).toBe(expected);
 	});
+});
+
+describe("the README tells users about every operation (step 5 of CONTRIBUTING's 'Adding an operation')", () => {
+	const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+	test.each(pairs.map(([resource, operation]) => [`${resources.find((option) => option.value === resource)?.name} > ${operation.name}`, operation.name]))(
+		'%s: a heading or row names it',
+		(resourceAndOperation, operationName) => {
+			expect(readme.includes(resourceAndOperation) || readme.includes(`**${operationName}**`)).toBe(true);
+		},
+	);
 });
