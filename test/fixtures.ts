@@ -15,6 +15,16 @@ export function useFakeHypersender(options: ConstructorParameters<typeof FakeHyp
 		await fake.stop();
 	});
 	beforeEach(() => fake.reset());
+	// A request a test leaves hanging holds a virtual clock still (helpers/virtualPacingClock.ts) for
+	// every later test of the file, which then hang for no reason of theirs: it fails here, in its test.
+	afterEach(async () => {
+		for (let i = 0; i < 100 && fake.unansweredRequests() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+		if (fake.unansweredRequests() > 0) {
+			const left = fake.unansweredRequests();
+			fake.endUnanswered();
+			throw new Error(`This test left ${left} request(s) hanging at the fake Hypersender: end them before the test ends (cancel the run, or let its time-out pass)`);
+		}
+	});
 	return fake;
 }
 

@@ -72,6 +72,10 @@ export class FakeHypersender {
 	start(port?: number): Promise<this>;
 	stop(): Promise<void>;
 	reset(): void;
+	/** How many requests the hang switches left unanswered with their connection open (a client still waiting for them). */
+	unansweredRequests(): number;
+	/** Ends the connections of the requests left unanswered. */
+	endUnanswered(): void;
 	failNext(count: number, status: number, options?: { retryAfter?: number | string }): void;
 	dropNextConnections(count: number): void;
 	answerNextWith(count: number, answer: RawAnswer): void;

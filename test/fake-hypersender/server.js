@@ -108,6 +108,8 @@ class FakeHypersender {
 		this.contacts = new Map();
 		this.reset();
 		this.sockets = new Set();
+		/** Requests that the hang switches never answer, while their connection is open. */
+		this.unanswered = new Set();
 		this.server = http.createServer((req, res) => this.handle(req, res));
 		this.server.keepAliveTimeout = 30_000;
 		this.server.on('connection', (socket) => {
@@ -123,6 +125,22 @@ class FakeHypersender {
 		});
 		this.url = `http://127.0.0.1:${this.server.address().port}`;
 		return this;
+	}
+
+	trackUnanswered(req) {
+		this.unanswered.add(req);
+		req.socket.once('close', () => this.unanswered.delete(req));
+	}
+
+	/** How many requests are left unanswered with their connection open (a client still waiting for them). */
+	unansweredRequests() {
+		return this.unanswered.size;
+	}
+
+	/** Ends the connections of the requests left unanswered. */
+	endUnanswered() {
+		for (const req of this.unanswered) req.socket.destroy();
+		this.unanswered.clear();
 	}
 
 	async stop() {
@@ -231,7 +249,11 @@ class FakeHypersender {
 			const answer = () => {
 				const { status, body, headers, raw: rawAnswer } = this.answer(req, url, bytes);
 				if (rawAnswer) return this.sendRaw(req, res, rawAnswer);
-				if (status === undefined) return;
+				if (status === undefined) {
+					// Never answered (a hang switch): open until the client gives up or `stop` ends it.
+					if (!req.socket.destroyed) this.trackUnanswered(req);
+					return;
+				}
 				json(res, status, body, headers);
 			};
 			if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
