@@ -1,14 +1,23 @@
 #!/usr/bin/env node
 /**
- * The Hypersender Trigger's intake in real n8n: how many deliveries per second an activated
- * trigger workflow (one that does nothing after the trigger) accepts when Hypersender sends 50 at
- * once, and how many of the accepted ones never became a finished execution (lost).
+ * The Hypersender Trigger's intake in real n8n, beside n8n's own Webhook node: how many
+ * deliveries per second each activated workflow (one that does nothing after its trigger node)
+ * answers, in ONE started n8n, so the machine's load (shared, 2 cores) weighs on all alike.
+ *
+ * Contenders, all checking nothing more than the trigger checks of who sent it:
+ * - the Hypersender Trigger (its credential's Webhook Authorization against the Authorization header);
+ * - n8n's Webhook node with Header Auth (a Header Auth credential naming the same Authorization);
+ * - n8n's Webhook node without auth (reference: n8n's intake without reading a credential).
  *
  * Packs this package, installs it as a community package into the provisioned n8n (N8N_VERSION,
- * default as scripts/provision-n8n.sh), starts n8n on 127.0.0.1, activates the workflow through
- * the REST API, POSTs BENCH_TRIGGER_DELIVERIES (default 2000) deliveries with distinct event IDs,
- * 50 in flight (BENCH_TRIGGER_CONCURRENCY), then counts the workflow's executions through the REST
- * API. Writes its section of BENCHMARKS.md (between its markers; other sections stay).
+ * default as scripts/provision-n8n.sh), starts n8n on 127.0.0.1, activates the three workflows
+ * through the REST API, warms each up, then runs BENCH_TRIGGER_ROUNDS rounds (default 2); in each
+ * round every contender gets BENCH_TRIGGER_DELIVERIES deliveries (default 200) with distinct event
+ * IDs, BENCH_TRIGGER_CONCURRENCY in flight (default 20), the order of the contenders reversed
+ * every other round, and a contender starts only once the executions before it have finished.
+ * Counts each workflow's executions through the REST API (lost: accepted but never succeeded).
+ * Writes its section of BENCHMARKS.md (between its markers; other sections stay) unless
+ * BENCH_TRIGGER_WRITE=0. BENCH_TRIGGER_CPU_PROF=<folder> runs n8n with `--cpu-prof` into that folder.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,23 +31,53 @@ import { stopList } from '../scripts/lib/processes.mjs';
 import { delivery, TEXT_PAYLOAD, triggerCredential, triggerUrlOf, triggerWorkflow } from '../scripts/lib/hypersender-trigger.mjs';
 import { markedSection } from '../scripts/lib/report.mjs';
 import { waitFor } from '../scripts/lib/wait.mjs';
+import { chainWorkflow, webhookNode } from '../scripts/lib/workflows.mjs';
 
-const DELIVERIES = Number(process.env.BENCH_TRIGGER_DELIVERIES ?? 2000);
-const CONCURRENCY = Number(process.env.BENCH_TRIGGER_CONCURRENCY ?? 50);
+const DELIVERIES = Number(process.env.BENCH_TRIGGER_DELIVERIES ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_TRIGGER_CONCURRENCY ?? 20);
+const ROUNDS = Number(process.env.BENCH_TRIGGER_ROUNDS ?? 2);
+const WARM_UP = 20;
+const CPU_PROFILE_FOLDER = process.env.BENCH_TRIGGER_CPU_PROF;
 const SECRET = 'bench-webhook-authorization-0a9b8c7d';
 const INSTANCE_ID = 'b3f1c2d4-0000-4000-8000-0000000bench';
-// The workflow's id and its trigger node's webhookId (its URL).
-const WORKFLOW = { id: 'hsBenchTrigger', webhookId: 'be4c0000-0000-4000-8000-00000000b0e1' };
 const log = (message) => process.stderr.write(`[bench:trigger] ${message}\n`);
 
-/** Sends every delivery, at most `concurrency` at once; returns the answers by status and the wall time. */
-async function deliverAll(url, concurrency) {
+const HEADER_AUTH_CREDENTIAL = { id: 'benchHeaderAuth', name: 'Bench Header Auth', type: 'httpHeaderAuth', data: { name: 'Authorization', value: SECRET } };
+
+/** The contenders: each a workflow whose first node takes the deliveries at `urlOf(n8n's url)`. */
+function contenders(triggerCredentialJson) {
+	const webhookContender = (key, label, id, webhookId, parameters, credentials) => ({
+		key,
+		label,
+		workflow: chainWorkflow(id, `Bench ${label}`, [{ ...webhookNode('Webhook', webhookId, webhookId, { responseMode: 'onReceived', ...parameters }), ...(credentials ? { credentials } : {}) }]),
+		urlOf: (baseUrl) => `${baseUrl}/webhook/${webhookId}`,
+	});
+	const trigger = { id: 'hsBenchTrigger', webhookId: 'be4c0000-0000-4000-8000-00000000b0e1' };
+	return [
+		{
+			key: 'trigger',
+			label: 'Hypersender Trigger (Webhook Authorization of its credential)',
+			workflow: triggerWorkflow({ ...trigger, name: 'Bench Hypersender Trigger', nodeType: NODE_TYPE.communityPackage, credential: triggerCredentialJson }),
+			urlOf: (baseUrl) => triggerUrlOf(baseUrl, trigger.webhookId),
+		},
+		webhookContender('headerAuth', "n8n's Webhook node, Header Auth credential", 'hsBenchWebhookHeaderAuth', 'be4c0000-0000-4000-8000-00000000b0e2', { authentication: 'headerAuth' }, {
+			httpHeaderAuth: { id: HEADER_AUTH_CREDENTIAL.id, name: HEADER_AUTH_CREDENTIAL.name },
+		}),
+		webhookContender('noAuth', "n8n's Webhook node, no auth (reference)", 'hsBenchWebhookNoAuth', 'be4c0000-0000-4000-8000-00000000b0e3', {}),
+	];
+}
+
+let deliveriesMade = 0;
+
+/** Sends `count` deliveries (distinct event IDs), at most `concurrency` at once; returns the answers by status and the wall time. */
+async function deliverAll(url, count, concurrency) {
 	const statuses = new Map();
 	let next = 0;
 	const started = process.hrtime.bigint();
 	const worker = async () => {
-		while (next < DELIVERIES) {
-			const i = next++;
+		while (next < count) {
+			next++;
+			const i = deliveriesMade++;
 			const body = JSON.stringify(delivery('message.any', { ...TEXT_PAYLOAD, id: `false_201063178738@c.us_BENCH${i}` }, { id: `evt_bench_${i}`, instanceId: INSTANCE_ID }));
 			let status;
 			try {
@@ -51,21 +90,68 @@ async function deliverAll(url, concurrency) {
 			statuses.set(status, (statuses.get(status) ?? 0) + 1);
 		}
 	};
-	await Promise.all(Array.from({ length: concurrency }, worker));
+	await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 	return { statuses, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-async function executionCounts(n8n) {
+async function executionCounts(n8n, workflowId) {
 	const count = async (status) => {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW.id, ...(status ? { status: [status] } : {}) }));
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, ...(status ? { status: [status] } : {}) }));
 		const { body } = await n8n.rest('GET', `/executions?filter=${filter}&limit=1`);
 		return body?.data?.count ?? 0;
 	};
 	return { all: await count(), success: await count('success'), running: (await count('running')) + (await count('new')) };
 }
 
+/** Waits until every accepted delivery of the workflow has become a finished execution (at most 5 minutes); returns the counts. */
+async function settledCounts(n8n, workflowId, accepted) {
+	return await waitFor(`the executions of ${workflowId} to finish`, async () => {
+		const now = await executionCounts(n8n, workflowId);
+		return now.running === 0 && now.all >= accepted ? now : undefined;
+	}, { timeoutMs: 300_000, everyMs: 250 }).catch(async (error) => {
+		log(error.message);
+		return await executionCounts(n8n, workflowId);
+	});
+}
+
+const addStatuses = (into, statuses) => statuses.forEach((count, status) => into.set(status, (into.get(status) ?? 0) + count));
+const rate = (accepted, seconds) => accepted / seconds;
+const answersText = (statuses) => [...statuses].map(([status, count]) => `${count} × ${status}`).join(', ');
+
 function writeSection(markdown) {
 	markedSection(path.join(ROOT, 'BENCHMARKS.md'), 'trigger-bench', { createAs: 'written by bench/trigger.mjs; do not edit' }).replace(markdown);
+}
+
+function sectionOf({ results, n8nVersion, nodeVersion, load }) {
+	const [trigger, headerAuth, noAuth] = results;
+	const ratio = (a, b) => (a.rate / b.rate).toFixed(2);
+	const row = (result) =>
+		`| ${result.label} | ${answersText(result.statuses)} | ${result.rounds.map((round) => round.rate.toFixed(1)).join(' / ')} | ${result.seconds.toFixed(2)} s | **${result.rate.toFixed(1)}** | ${result.counts.success} of ${result.accepted} | **${result.lost}** |`;
+	return [
+		`## Hypersender Trigger: deliveries accepted by real n8n, beside n8n's Webhook node`,
+		'',
+		`Measured by \`npm run bench:trigger\` on ${new Date().toISOString().slice(0, 10)}: n8n ${n8nVersion} (\`n8n start\`, SQLite, regular execution mode, default`,
+		`settings: every execution saved) on Node ${nodeVersion}, this package installed as a community package, on this machine`,
+		`(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared with other jobs). Three activated workflows in that one n8n, each its`,
+		`first node alone, so an execution does nothing after it: the Hypersender Trigger, and n8n's Webhook node`,
+		'(`responseMode: onReceived`) with a Header Auth credential checking the same Authorization header, and without auth.',
+		`Each got ${WARM_UP} warm-up deliveries, then ${ROUNDS} rounds of ${DELIVERIES} deliveries of a text message with distinct event IDs and the`,
+		`right Authorization, POSTed to the production URL from one process, ${CONCURRENCY} in flight; the contenders take turns`,
+		"(the order reversed every other round, each starting once the executions before it have finished), so the machine's",
+		'load weighs on all alike.',
+		'',
+		'| contender | answers | accepted/s by round | wall time | accepted/s | executions succeeded | lost |',
+		'|---|---|---|---|---|---|---|',
+		...results.map(row),
+		'',
+		`- Hypersender Trigger / Webhook node with Header Auth: **${ratio(trigger, headerAuth)}x** deliveries per second (target: at least 0.9x; before the`,
+		'  trigger read its credential and parameters once per activation instead of per delivery: 0.71x).',
+		`- Webhook node with Header Auth / without auth: ${ratio(headerAuth, noAuth)}x; Hypersender Trigger / without auth: ${ratio(trigger, noAuth)}x.`,
+		`- Machine load while measuring (1-minute load average): ${load.toFixed(1)} on ${os.cpus().length} cores.`,
+		'',
+		'"Lost" counts deliveries that did not end as a succeeded execution (refused, failed, or never run). n8n answers once it',
+		'has created the execution (`responseMode: onReceived`), so the rate is bound by n8n creating and saving executions.',
+	].join('\n');
 }
 
 async function main() {
@@ -82,49 +168,49 @@ async function main() {
 		const env = n8nEnv(userFolder, { port: await freePort(), brokerPort: await freePort() });
 		// The credential's API fields are never used: the workflow only receives.
 		const credential = triggerCredential(credentialJson({ apiToken: '1|bench', instanceId: INSTANCE_ID, baseUrl: 'http://127.0.0.1:9' }), SECRET, 'hsBenchTrigger');
-		await importIntoN8n(bins, env, path.join(work, 'import'), { credentials: [credential], workflows: [triggerWorkflow({ ...WORKFLOW, nodeType: NODE_TYPE.communityPackage, credential })] });
-		log(`starting n8n ${n8nVersion} on 127.0.0.1:${env.N8N_PORT}`);
-		const started = await startN8n(bins, env, { stops });
+		const all = contenders(credential);
+		await importIntoN8n(bins, env, path.join(work, 'import'), { credentials: [credential, HEADER_AUTH_CREDENTIAL], workflows: all.map((contender) => contender.workflow) });
+		log(`starting n8n ${n8nVersion} on 127.0.0.1:${env.N8N_PORT}${CPU_PROFILE_FOLDER ? `, CPU profile into ${CPU_PROFILE_FOLDER}` : ''}`);
+		const n8nProcessEnv = CPU_PROFILE_FOLDER ? { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(CPU_PROFILE_FOLDER)}`.trim() } : env;
+		const started = await startN8n(bins, n8nProcessEnv, { stops });
 		const n8n = { ...started, ...(await setUpOwner(started, { email: 'bench@example.com', firstName: 'Bench', lastName: 'Mark', password: 'Bench-password-123' })) };
-		await activateOrThrow(n8n, WORKFLOW.id);
-
-		log(`sending ${DELIVERIES} deliveries, ${CONCURRENCY} at once`);
-		const { statuses, seconds } = await deliverAll(triggerUrlOf(n8n.url, WORKFLOW.webhookId), CONCURRENCY);
-		const accepted = statuses.get('200') ?? 0;
-		const drainStarted = Date.now();
-		const counts = await waitFor('the executions to finish', async () => {
-			const now = await executionCounts(n8n);
-			return now.running === 0 && now.all >= accepted ? now : undefined;
-		}, { timeoutMs: 300_000 }).catch(async (error) => {
-			log(error.message);
-			return await executionCounts(n8n);
-		});
-		const drainSeconds = (Date.now() - drainStarted) / 1000;
-		const lost = DELIVERIES - counts.success;
-		const answers = [...statuses].map(([status, count]) => `${count} × ${status}`).join(', ');
-		log(`answers ${answers}; ${accepted} accepted in ${seconds.toFixed(2)} s (${(accepted / seconds).toFixed(1)}/s); executions: ${JSON.stringify(counts)}; lost ${lost}; the rest finished in ${drainSeconds.toFixed(1)} s`);
-
-		writeSection(
-			[
-				`## Hypersender Trigger: deliveries accepted by real n8n`,
-				'',
-				`Measured by \`node bench/trigger.mjs\` on ${new Date().toISOString().slice(0, 10)}: n8n ${n8nVersion} (\`n8n start\`, SQLite, regular execution mode, default`,
-				`settings: every execution saved) on Node ${nodeVersion}, this package installed as a community package, on this machine`,
-				`(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB). One activated workflow: the trigger alone, so each execution does nothing`,
-				`after it. ${DELIVERIES} deliveries of a text message with distinct event IDs and the right Authorization, POSTed to the`,
-				`production URL from one process, ${CONCURRENCY} in flight at all times.`,
-				'',
-				'| deliveries | in flight | answers | wall time | accepted/s | executions succeeded | lost | time to finish the rest |',
-				'|---|---|---|---|---|---|---|---|',
-				`| ${DELIVERIES} | ${CONCURRENCY} | ${answers} | ${seconds.toFixed(2)} s | **${(accepted / seconds).toFixed(1)}** | ${counts.success} of ${counts.all} | **${lost}** | ${drainSeconds.toFixed(1)} s |`,
-				'',
-				'"Lost" counts deliveries that did not end as a succeeded execution (refused, failed, or never run). The answer is sent',
-				'once n8n has created the execution (`responseMode: onReceived`), so the rate is bound by n8n creating and saving',
-				'executions, not by the workflow.',
-				`Machine load while measuring (1-minute load average): ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`,
-			].join('\n'),
-		);
-		log('wrote its section of BENCHMARKS.md');
+		const results = all.map((contender) => ({ ...contender, url: contender.urlOf(n8n.url), statuses: new Map(), rounds: [], seconds: 0, accepted: 0, expected: 0 }));
+		for (const result of results) {
+			await activateOrThrow(n8n, result.workflow.id);
+			const warmUp = await deliverAll(result.url, WARM_UP, CONCURRENCY);
+			if (warmUp.statuses.get('200') !== WARM_UP) throw new Error(`${result.label}: the warm-up was answered ${answersText(warmUp.statuses)}`);
+			result.expected += WARM_UP;
+			await settledCounts(n8n, result.workflow.id, result.expected);
+		}
+		for (let round = 0; round < ROUNDS; round++) {
+			for (const result of round % 2 === 0 ? results : [...results].reverse()) {
+				log(`round ${round + 1}: ${result.label}, ${DELIVERIES} deliveries, ${CONCURRENCY} at once`);
+				const { statuses, seconds } = await deliverAll(result.url, DELIVERIES, CONCURRENCY);
+				const accepted = statuses.get('200') ?? 0;
+				addStatuses(result.statuses, statuses);
+				result.rounds[round] = { rate: rate(accepted, seconds) };
+				result.seconds += seconds;
+				result.accepted += accepted;
+				result.expected += accepted;
+				log(`  answers ${answersText(statuses)} in ${seconds.toFixed(2)} s: ${rate(accepted, seconds).toFixed(1)}/s`);
+				await settledCounts(n8n, result.workflow.id, result.expected);
+			}
+		}
+		const load = os.loadavg()[0];
+		for (const result of results) {
+			result.rate = rate(result.accepted, result.seconds);
+			result.counts = await executionCounts(n8n, result.workflow.id);
+			// The warm-up's executions are counted by the REST API too; lost are the measured ones missing.
+			result.counts.success -= WARM_UP;
+			result.lost = DELIVERIES * ROUNDS - result.counts.success;
+			log(`${result.label}: ${result.rate.toFixed(1)}/s (rounds ${result.rounds.map((r) => r.rate.toFixed(1)).join(', ')}); lost ${result.lost}`);
+		}
+		const [trigger, headerAuth, noAuth] = results;
+		log(`Trigger / Header Auth ${(trigger.rate / headerAuth.rate).toFixed(2)}x; Header Auth / no auth ${(headerAuth.rate / noAuth.rate).toFixed(2)}x; load ${load.toFixed(1)}`);
+		if (process.env.BENCH_TRIGGER_WRITE !== '0') {
+			writeSection(sectionOf({ results, n8nVersion, nodeVersion, load }));
+			log('wrote its section of BENCHMARKS.md');
+		}
 	} finally {
 		await stops.stopAll();
 	}
