@@ -400,6 +400,31 @@ describe('Hypersender Trigger: bodies that are not deliveries', () => {
 		expect(jsonOf((await harness.executions())[0].items)).toEqual([TEXT_ITEM]);
 	});
 
+	// n8n reads no body of a version-2 webhook node whose Content-Type is not JSON, form, text or
+	// XML; the trigger reads it itself, so each version reads every body alike.
+	test.each([
+		['version 2, no Content-Type', 2, null],
+		['version 2, application/octet-stream', 2, 'application/octet-stream'],
+		['version 1, no Content-Type', 1, null],
+		['version 1, application/json', 1, 'application/json'],
+	])('%s: a delivery starts the workflow with the same item as JSON on the current version', async (_name, typeVersion, contentType) => {
+		const harness = await trigger({}, { typeVersion });
+		expect(await harness.deliver(JSON.stringify(delivery('message.any', TEXT_MESSAGE)), { ...AUTH, contentType })).toEqual(STARTED);
+		expect(jsonOf((await harness.executions())[0].items)).toEqual([TEXT_ITEM]);
+	});
+
+	test("version 2: a body that n8n leaves unread and that is over n8n's payload limit: 400 naming why, no execution", async () => {
+		const harness = await trigger({}, { typeVersion: 2 });
+		const answer = await harness.deliver('x'.repeat(16 * 1024 * 1024 + 1), { ...AUTH, contentType: null });
+		expect(answer).toEqual({ status: 400, body: { message: expect.stringMatching(/^The body could not be read \(request entity too large\)\. Expected a Hypersender webhook delivery/) } });
+		expect(await harness.executions()).toHaveLength(0);
+	});
+
+	test('a new trigger node is version 2; workflows saved with version 1 keep it', () => {
+		const { version, defaultVersion } = new HypersenderTrigger().description;
+		expect({ version, defaultVersion }).toEqual({ version: [1, 2], defaultVersion: 2 });
+	});
+
 	test('a selected event without a data object: 400', async () => {
 		const harness = await trigger();
 		expect(await harness.deliver({ event: 'message.any' }, AUTH)).toEqual({

@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { authorizationMatches, MAX_DELIVERY_BYTES, readDelivery } from './delivery';
-import type { Delivery } from './delivery';
+import type { Delivery, DeliveryReading } from './delivery';
 import { DeliveryDeduplicator } from './deliveryDeduplicator';
 import { AUTHORED_EVENTS, onlyFromKey, readTriggerAccount, readTriggerSettings } from './settings';
 import type { TriggerSettings } from './settings';
@@ -17,6 +17,8 @@ interface DeliveryRequest {
 	rawBody?: unknown;
 	/** The body as n8n parsed it from its Content-Type. */
 	body?: unknown;
+	/** n8n's reader of the body's bytes into `rawBody` (on every request n8n serves, 1.x and 2.x alike). */
+	readRawBody?: () => Promise<void>;
 }
 
 /** What the trigger uses of n8n's response: only Node's http.ServerResponse methods. */
@@ -66,13 +68,35 @@ function deliveryKey(ctx: IWebhookFunctions, instanceId: string, eventId: unknow
 		.digest('base64');
 }
 
+/**
+ * The delivery in the request. n8n has read the bytes already for a version-1 node, and for
+ * version 2 when the Content-Type is JSON, form, text or XML; any other body (no Content-Type,
+ * application/octet-stream) is still unread, and read here, so both versions read every body alike.
+ */
+async function readBodyOf(req: DeliveryRequest): Promise<DeliveryReading> {
+	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') {
+		try {
+			await req.readRawBody();
+		} catch (error) {
+			return { problem: `The body could not be read (${(error as Error).message})` };
+		}
+	}
+	return readDelivery(req.rawBody, req.body);
+}
+
 export class HypersenderTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Hypersender Trigger',
 		name: 'hypersenderTrigger',
 		icon: { light: 'file:../Hypersender/hypersender.svg', dark: 'file:../Hypersender/hypersender.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves as 1. n8n treats a version-1 webhook node as the Webhook node's first
+		// version: on every delivery it evaluates an expression for that node's old "binary data"
+		// option, which on n8n 2.x costs an expression isolate per delivery (BENCHMARKS.md,
+		// trigger section), and reads the body whatever its Content-Type. For version 2 it reads
+		// only JSON, form, text and XML bodies; the trigger reads any other itself (readBodyOf).
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["events"].join(", ")}}',
 		description: 'Starts the workflow when a WhatsApp message, reaction, delivery update or poll vote arrives through Hypersender',
 		defaults: { name: 'Hypersender Trigger' },
@@ -203,7 +227,7 @@ export class HypersenderTrigger implements INodeType {
 		}
 		if (!authorizationMatches(req.headers.authorization, account.secret)) return answer(res, 401, unauthorized);
 
-		const reading = readDelivery(req.rawBody, req.body);
+		const reading = await readBodyOf(req);
 		if ('problem' in reading) {
 			return answer(res, 400, `${reading.problem}. Expected a Hypersender webhook delivery: a JSON object with "event" and "data", at most ${MAX_DELIVERY_BYTES} bytes.`);
 		}

@@ -13,10 +13,13 @@ export function triggerCredential(credential, webhookSecret, id = `${credential.
 	return { ...credential, id, name: `${credential.name} (trigger)`, data: { ...credential.data, webhookSecret } };
 }
 
+/** The trigger's version that n8n's editor gives a node added now (the node's defaultVersion). */
+export const TRIGGER_VERSION = 2;
+
 /** A workflow that starts with the trigger (its URL: `triggerUrlOf`), then the `next` nodes. */
-export function triggerWorkflow({ id, name = `E2E ${id}`, webhookId, nodeType, credential, parameters = {}, next = [] }) {
+export function triggerWorkflow({ id, name = `E2E ${id}`, webhookId, nodeType, credential, parameters = {}, next = [], typeVersion = TRIGGER_VERSION }) {
 	return chainWorkflow(id, name, [
-		workflowNode(TRIGGER_NAME, triggerTypeOf(nodeType), credential, { events: ['message.any'], ...parameters }, { webhookId }),
+		workflowNode(TRIGGER_NAME, triggerTypeOf(nodeType), credential, { events: ['message.any'], ...parameters }, { webhookId, typeVersion }),
 		...next,
 	]);
 }

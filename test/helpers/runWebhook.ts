@@ -45,6 +45,8 @@ export interface HarnessOptions {
 	next?: { type: INodeType; parameters?: INodeParameters };
 	/** 'webhook' for the production URL, 'manual' for the test URL. */
 	mode?: Extract<WorkflowExecuteMode, 'webhook' | 'manual'>;
+	/** The trigger node's version in the workflow; defaults to the one n8n gives a new node. */
+	typeVersion?: number;
 }
 
 export interface DeliveryOptions {
@@ -81,14 +83,14 @@ export class WebhookHarness {
 		readonly url: string,
 	) {}
 
-	static async start({ parameters = {}, credentials, next, mode = 'webhook' }: HarnessOptions): Promise<WebhookHarness> {
+	static async start({ parameters = {}, credentials, next, mode = 'webhook', typeVersion = newNodeVersion() }: HarnessOptions): Promise<WebhookHarness> {
 		// Each harness is its own workflow, as two workflows with this trigger are in n8n.
 		const workflowId = `trigger-test-${++workflowCounter}`;
 		const trigger: INode = {
 			id: `trigger-node-${workflowCounter}`,
 			name: TRIGGER_NAME,
 			type: TRIGGER_NODE_TYPE,
-			typeVersion: 1,
+			typeVersion,
 			position: [0, 0],
 			webhookId: WEBHOOK_ID,
 			parameters,
@@ -138,7 +140,9 @@ export class WebhookHarness {
 		const headers: Record<string, string> = {};
 		if (contentType !== null) headers['Content-Type'] = contentType;
 		if (authorization !== undefined) headers.Authorization = authorization;
-		const response = await fetch(this.url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+		// Bytes, not a string: fetch would add 'text/plain' to a string body sent without a Content-Type.
+		const bytes = new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
+		const response = await fetch(this.url, { method: 'POST', headers, body: bytes });
 		const text = await response.text();
 		let parsed: unknown = text;
 		try {
@@ -200,7 +204,7 @@ export class WebhookHarness {
 			res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'The requested webhook is not registered.' }));
 			return;
 		}
-		const refused = await prepareRequestAsN8nDoes(req);
+		const refused = await prepareRequestAsN8nDoes(req, this.trigger.typeVersion);
 		if (refused) {
 			res.writeHead(refused.status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: refused.message }));
 			return;
@@ -211,7 +215,7 @@ export class WebhookHarness {
 		const additionalData = this.additionalData(executionId, { httpRequest: req, httpResponse: res } as Partial<IWorkflowExecuteAdditionalData>);
 		const webhookData = this.webhookData(additionalData);
 		const context = new WebhookContext(this.workflow, this.trigger, additionalData, this.mode, webhookData, [], null);
-		const nodeType = this.workflow.nodeTypes.getByNameAndVersion(TRIGGER_NODE_TYPE, 1);
+		const nodeType = this.workflow.nodeTypes.getByNameAndVersion(TRIGGER_NODE_TYPE, this.trigger.typeVersion);
 		let result: IWebhookResponseData;
 		try {
 			result = await nodeType.webhook!.call(context);
@@ -263,6 +267,12 @@ export class WebhookHarness {
 	}
 }
 
+/** The version n8n's editor gives a Hypersender Trigger added now. */
+function newNodeVersion(): number {
+	const { version, defaultVersion } = new HypersenderTrigger().description;
+	return defaultVersion ?? (Array.isArray(version) ? Math.max(...version) : version);
+}
+
 function harnessWebhookDescription(): IWebhookDescription {
 	const description = new HypersenderTrigger().description.webhooks?.[0];
 	if (!description) throw new Error('the trigger declares no webhook');
@@ -274,28 +284,41 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * As n8n's raw body reader and body parser (packages/cli/src/middlewares/body-parser.ts): the
- * bytes are kept as `rawBody`, a JSON, form or text body is parsed by its Content-Type, and a JSON
- * body that does not parse is refused with 422 before any node runs.
+ * As n8n's raw body reader and body parser (packages/cli/src/middlewares/body-parser.ts) and its
+ * parseRequestBody (packages/cli/src/webhooks/webhook-helpers.ts): every request gets
+ * `readRawBody`, which keeps the bytes as `rawBody`. For a version-1 node n8n reads and parses
+ * every body; for later versions only JSON, form, text and XML bodies, and leaves any other
+ * unread. A JSON, form or text body is parsed by its Content-Type, and a JSON body that does not
+ * parse is refused with 422 before any node runs.
  */
-async function prepareRequestAsN8nDoes(req: IncomingMessage): Promise<{ status: number; message: string } | undefined> {
+async function prepareRequestAsN8nDoes(req: IncomingMessage, typeVersion: number): Promise<{ status: number; message: string } | undefined> {
 	const [mediaType, ...parameters] = (req.headers['content-type'] ?? '').split(';');
 	const contentType = mediaType.trim().toLowerCase() || undefined;
 	const charset = parameters.map((p) => /^\s*charset=(.+)$/i.exec(p)?.[1]).find((c) => c !== undefined);
 	const encoding = (charset?.trim().toLowerCase().replace('-', '') ?? 'utf8') as BufferEncoding;
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of req) {
-		size += (chunk as Buffer).length;
-		if (size > N8N_PAYLOAD_SIZE_MAX) return { status: 413, message: 'request entity too large' };
-		chunks.push(chunk as Buffer);
-	}
-	const rawBody = Buffer.concat(chunks);
-	const request = req as IncomingMessage & { body?: unknown };
+	const request = req as IncomingMessage & { body?: unknown; readRawBody: () => Promise<void> };
 	request.contentType = contentType;
 	request.encoding = encoding;
-	request.rawBody = rawBody;
-	request._body = true;
+	request.readRawBody = async () => {
+		if (request.rawBody) return;
+		const chunks: Buffer[] = [];
+		let size = 0;
+		for await (const chunk of req) {
+			size += (chunk as Buffer).length;
+			if (size > N8N_PAYLOAD_SIZE_MAX) throw Object.assign(new Error('request entity too large'), { status: 413 });
+			chunks.push(chunk as Buffer);
+		}
+		request.rawBody = Buffer.concat(chunks);
+		request._body = true;
+	};
+	const parsedByN8n = typeVersion === 1 || /^(application\/json|text\/plain|application\/x-www-form-urlencoded)/.test(contentType ?? '') || /[/+]xml$/.test(contentType ?? '');
+	if (!parsedByN8n) return undefined;
+	try {
+		await request.readRawBody();
+	} catch (error) {
+		return { status: 413, message: (error as Error).message };
+	}
+	const rawBody = request.rawBody;
 	if (rawBody.length === 0) return undefined;
 	try {
 		if (contentType === 'application/json') request.body = jsonParse(rawBody.toString(encoding));
