@@ -20,7 +20,7 @@
  * BENCH_TRIGGER_WRITE=0. BENCH_TRIGGER_CPU_PROF=<folder> runs n8n with `--cpu-prof` into that folder.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -28,7 +28,7 @@ import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE } fro
 import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, startN8n } from '../scripts/lib/n8n-runtime.mjs';
 import { activateOrThrow, setUpOwner } from '../scripts/lib/n8n-rest.mjs';
 import { stopList } from '../scripts/lib/processes.mjs';
-import { delivery, TEXT_PAYLOAD, triggerCredential, triggerUrlOf, triggerWorkflow } from '../scripts/lib/hypersender-trigger.mjs';
+import { delivery, TEXT_PAYLOAD, TRIGGER_VERSION, triggerCredential, triggerUrlOf, triggerWorkflow } from '../scripts/lib/hypersender-trigger.mjs';
 import { markedSection } from '../scripts/lib/report.mjs';
 import { waitFor } from '../scripts/lib/wait.mjs';
 import { chainWorkflow, webhookNode } from '../scripts/lib/workflows.mjs';
@@ -65,6 +65,20 @@ function contenders(triggerCredentialJson) {
 		}),
 		webhookContender('noAuth', "n8n's Webhook node, no auth (reference)", 'hsBenchWebhookNoAuth', 'be4c0000-0000-4000-8000-00000000b0e3', {}),
 	];
+}
+
+// Linux counts a process's CPU time in clock ticks of 1/100 s (USER_HZ).
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) the process has used so far, from /proc (Linux): unlike the wall
+ * time, this hardly moves with other jobs on the machine, so it says what each delivery costs n8n.
+ */
+function cpuSecondsOf(pid) {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// The fields after the command name (in brackets, may hold spaces): utime and stime are the 12th and 13th.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 let deliveriesMade = 0;
@@ -125,13 +139,14 @@ function writeSection(markdown) {
 function sectionOf({ results, n8nVersion, nodeVersion, load }) {
 	const [trigger, headerAuth, noAuth] = results;
 	const ratio = (a, b) => (a.rate / b.rate).toFixed(2);
+	const cpuRatio = (a, b) => (b.cpuMs / a.cpuMs).toFixed(2);
 	const row = (result) =>
-		`| ${result.label} | ${answersText(result.statuses)} | ${result.rounds.map((round) => round.rate.toFixed(1)).join(' / ')} | ${result.seconds.toFixed(2)} s | **${result.rate.toFixed(1)}** | ${result.counts.success} of ${result.accepted} | **${result.lost}** |`;
+		`| ${result.label} | ${answersText(result.statuses)} | ${result.rounds.map((round) => round.rate.toFixed(1)).join(' / ')} | ${result.seconds.toFixed(2)} s | **${result.rate.toFixed(1)}** | ${result.cpuMs.toFixed(1)} ms | ${result.counts.success} of ${result.accepted} | **${result.lost}** |`;
 	return [
 		`## Hypersender Trigger: deliveries accepted by real n8n, beside n8n's Webhook node`,
 		'',
 		`Measured by \`npm run bench:trigger\` on ${new Date().toISOString().slice(0, 10)}: n8n ${n8nVersion} (\`n8n start\`, SQLite, regular execution mode, default`,
-		`settings: every execution saved) on Node ${nodeVersion}, this package installed as a community package, on this machine`,
+		`settings: every execution saved; expression engine: ${process.env.N8N_EXPRESSION_ENGINE ?? "n8n's default, vm"}) on Node ${nodeVersion}, this package installed as a community package, on this machine`,
 		`(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared with other jobs). Three activated workflows in that one n8n, each its`,
 		`first node alone, so an execution does nothing after it: the Hypersender Trigger, and n8n's Webhook node`,
 		'(`responseMode: onReceived`) with a Header Auth credential checking the same Authorization header, and without auth.',
@@ -140,13 +155,15 @@ function sectionOf({ results, n8nVersion, nodeVersion, load }) {
 		"(the order reversed every other round, each starting once the executions before it have finished), so the machine's",
 		'load weighs on all alike.',
 		'',
-		'| contender | answers | accepted/s by round | wall time | accepted/s | executions succeeded | lost |',
-		'|---|---|---|---|---|---|---|',
+		'| contender | answers | accepted/s by round | wall time | accepted/s | n8n CPU per delivery | executions succeeded | lost |',
+		'|---|---|---|---|---|---|---|---|',
 		...results.map(row),
 		'',
-		`- Hypersender Trigger / Webhook node with Header Auth: **${ratio(trigger, headerAuth)}x** deliveries per second (target: at least 0.9x; before the`,
-		'  trigger read its credential and parameters once per activation instead of per delivery: 0.71x).',
-		`- Webhook node with Header Auth / without auth: ${ratio(headerAuth, noAuth)}x; Hypersender Trigger / without auth: ${ratio(trigger, noAuth)}x.`,
+		`- Hypersender Trigger (version ${TRIGGER_VERSION}) / Webhook node with Header Auth: **${ratio(trigger, headerAuth)}x** deliveries per second (target: at least 0.9x;`,
+		'  issue 19 measured 0.71x with the trigger at version 1).',
+		`- By n8n's CPU time per delivery (its process's user + system time from the first delivery of a round until its last execution`,
+		`  has finished; hardly moved by other jobs on the machine): Hypersender Trigger / Header Auth **${cpuRatio(trigger, headerAuth)}x**.`,
+		`- Webhook node with Header Auth / without auth: ${ratio(headerAuth, noAuth)}x (by CPU ${cpuRatio(headerAuth, noAuth)}x); Hypersender Trigger / without auth: ${ratio(trigger, noAuth)}x.`,
 		`- Machine load while measuring (1-minute load average): ${load.toFixed(1)} on ${os.cpus().length} cores.`,
 		'',
 		'"Lost" counts deliveries that did not end as a succeeded execution (refused, failed, or never run). n8n answers once it',
@@ -174,7 +191,7 @@ async function main() {
 		const n8nProcessEnv = CPU_PROFILE_FOLDER ? { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(CPU_PROFILE_FOLDER)}`.trim() } : env;
 		const started = await startN8n(bins, n8nProcessEnv, { stops });
 		const n8n = { ...started, ...(await setUpOwner(started, { email: 'bench@example.com', firstName: 'Bench', lastName: 'Mark', password: 'Bench-password-123' })) };
-		const results = all.map((contender) => ({ ...contender, url: contender.urlOf(n8n.url), statuses: new Map(), rounds: [], seconds: 0, accepted: 0, expected: 0 }));
+		const results = all.map((contender) => ({ ...contender, url: contender.urlOf(n8n.url), statuses: new Map(), rounds: [], seconds: 0, cpuSeconds: 0, accepted: 0, expected: 0 }));
 		for (const result of results) {
 			await activateOrThrow(n8n, result.workflow.id);
 			const warmUp = await deliverAll(result.url, WARM_UP, CONCURRENCY);
@@ -185,6 +202,7 @@ async function main() {
 		for (let round = 0; round < ROUNDS; round++) {
 			for (const result of round % 2 === 0 ? results : [...results].reverse()) {
 				log(`round ${round + 1}: ${result.label}, ${DELIVERIES} deliveries, ${CONCURRENCY} at once`);
+				const cpuBefore = cpuSecondsOf(n8n.child.pid);
 				const { statuses, seconds } = await deliverAll(result.url, DELIVERIES, CONCURRENCY);
 				const accepted = statuses.get('200') ?? 0;
 				addStatuses(result.statuses, statuses);
@@ -192,21 +210,26 @@ async function main() {
 				result.seconds += seconds;
 				result.accepted += accepted;
 				result.expected += accepted;
-				log(`  answers ${answersText(statuses)} in ${seconds.toFixed(2)} s: ${rate(accepted, seconds).toFixed(1)}/s`);
 				await settledCounts(n8n, result.workflow.id, result.expected);
+				// Until its executions have finished: the work of a delivery goes on after its answer.
+				const cpuSeconds = cpuSecondsOf(n8n.child.pid) - cpuBefore;
+				result.cpuSeconds += cpuSeconds;
+				result.rounds[round].cpuMs = (cpuSeconds * 1000) / DELIVERIES;
+				log(`  answers ${answersText(statuses)} in ${seconds.toFixed(2)} s: ${rate(accepted, seconds).toFixed(1)}/s; n8n CPU ${result.rounds[round].cpuMs.toFixed(1)} ms per delivery`);
 			}
 		}
 		const load = os.loadavg()[0];
 		for (const result of results) {
 			result.rate = rate(result.accepted, result.seconds);
+			result.cpuMs = (result.cpuSeconds * 1000) / (DELIVERIES * ROUNDS);
 			result.counts = await executionCounts(n8n, result.workflow.id);
 			// The warm-up's executions are counted by the REST API too; lost are the measured ones missing.
 			result.counts.success -= WARM_UP;
 			result.lost = DELIVERIES * ROUNDS - result.counts.success;
-			log(`${result.label}: ${result.rate.toFixed(1)}/s (rounds ${result.rounds.map((r) => r.rate.toFixed(1)).join(', ')}); lost ${result.lost}`);
+			log(`${result.label}: ${result.rate.toFixed(1)}/s (rounds ${result.rounds.map((r) => r.rate.toFixed(1)).join(', ')}); n8n CPU ${result.cpuMs.toFixed(1)} ms per delivery; lost ${result.lost}`);
 		}
 		const [trigger, headerAuth, noAuth] = results;
-		log(`Trigger / Header Auth ${(trigger.rate / headerAuth.rate).toFixed(2)}x; Header Auth / no auth ${(headerAuth.rate / noAuth.rate).toFixed(2)}x; load ${load.toFixed(1)}`);
+		log(`Trigger / Header Auth ${(trigger.rate / headerAuth.rate).toFixed(2)}x deliveries/s, ${(headerAuth.cpuMs / trigger.cpuMs).toFixed(2)}x by n8n CPU per delivery; Header Auth / no auth ${(headerAuth.rate / noAuth.rate).toFixed(2)}x; load ${load.toFixed(1)}`);
 		if (process.env.BENCH_TRIGGER_WRITE !== '0') {
 			writeSection(sectionOf({ results, n8nVersion, nodeVersion, load }));
 			log('wrote its section of BENCHMARKS.md');
