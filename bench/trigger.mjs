@@ -4,13 +4,14 @@
  * deliveries per second each activated workflow (one that does nothing after its trigger node)
  * answers, in ONE started n8n, so the machine's load (shared, 2 cores) weighs on all alike.
  *
- * Contenders, all checking nothing more than the trigger checks of who sent it:
+ * Contenders (each checks at most who sent it, as the trigger does):
  * - the Hypersender Trigger (its credential's Webhook Authorization against the Authorization header);
  * - n8n's Webhook node with Header Auth (a Header Auth credential naming the same Authorization);
- * - n8n's Webhook node without auth (reference: n8n's intake without reading a credential).
+ * - n8n's Webhook node without auth (reference: n8n's intake without reading a credential);
+ * - the Hypersender Trigger at version 1, as workflows saved before version 2 keep it.
  *
  * Packs this package, installs it as a community package into the provisioned n8n (N8N_VERSION,
- * default as scripts/provision-n8n.sh), starts n8n on 127.0.0.1, activates the three workflows
+ * default as scripts/provision-n8n.sh), starts n8n on 127.0.0.1, activates the workflows
  * through the REST API, warms each up, then runs BENCH_TRIGGER_ROUNDS rounds (default 2); in each
  * round every contender gets BENCH_TRIGGER_DELIVERIES deliveries (default 200) with distinct event
  * IDs, BENCH_TRIGGER_CONCURRENCY in flight (default 20), the order of the contenders reversed
@@ -52,18 +53,19 @@ function contenders(triggerCredentialJson) {
 		workflow: chainWorkflow(id, `Bench ${label}`, [{ ...webhookNode('Webhook', webhookId, webhookId, { responseMode: 'onReceived', ...parameters }), ...(credentials ? { credentials } : {}) }]),
 		urlOf: (baseUrl) => `${baseUrl}/webhook/${webhookId}`,
 	});
-	const trigger = { id: 'hsBenchTrigger', webhookId: 'be4c0000-0000-4000-8000-00000000b0e1' };
+	const triggerContender = (key, label, id, webhookId, typeVersion) => ({
+		key,
+		label,
+		workflow: triggerWorkflow({ id, webhookId, name: `Bench ${label}`, nodeType: NODE_TYPE.communityPackage, credential: triggerCredentialJson, typeVersion }),
+		urlOf: (baseUrl) => triggerUrlOf(baseUrl, webhookId),
+	});
 	return [
-		{
-			key: 'trigger',
-			label: 'Hypersender Trigger (Webhook Authorization of its credential)',
-			workflow: triggerWorkflow({ ...trigger, name: 'Bench Hypersender Trigger', nodeType: NODE_TYPE.communityPackage, credential: triggerCredentialJson }),
-			urlOf: (baseUrl) => triggerUrlOf(baseUrl, trigger.webhookId),
-		},
+		triggerContender('trigger', `Hypersender Trigger, version ${TRIGGER_VERSION} (new nodes)`, 'hsBenchTrigger', 'be4c0000-0000-4000-8000-00000000b0e1', TRIGGER_VERSION),
 		webhookContender('headerAuth', "n8n's Webhook node, Header Auth credential", 'hsBenchWebhookHeaderAuth', 'be4c0000-0000-4000-8000-00000000b0e2', { authentication: 'headerAuth' }, {
 			httpHeaderAuth: { id: HEADER_AUTH_CREDENTIAL.id, name: HEADER_AUTH_CREDENTIAL.name },
 		}),
 		webhookContender('noAuth', "n8n's Webhook node, no auth (reference)", 'hsBenchWebhookNoAuth', 'be4c0000-0000-4000-8000-00000000b0e3', {}),
+		triggerContender('triggerV1', 'Hypersender Trigger, version 1 (nodes saved before)', 'hsBenchTriggerV1', 'be4c0000-0000-4000-8000-00000000b0e4', 1),
 	];
 }
 
@@ -137,7 +139,7 @@ function writeSection(markdown) {
 }
 
 function sectionOf({ results, n8nVersion, nodeVersion, load }) {
-	const [trigger, headerAuth, noAuth] = results;
+	const [trigger, headerAuth, noAuth, triggerV1] = results;
 	const ratio = (a, b) => (a.rate / b.rate).toFixed(2);
 	const cpuRatio = (a, b) => (b.cpuMs / a.cpuMs).toFixed(2);
 	const row = (result) =>
@@ -147,9 +149,9 @@ function sectionOf({ results, n8nVersion, nodeVersion, load }) {
 		'',
 		`Measured by \`npm run bench:trigger\` on ${new Date().toISOString().slice(0, 10)}: n8n ${n8nVersion} (\`n8n start\`, SQLite, regular execution mode, default`,
 		`settings: every execution saved; expression engine: ${process.env.N8N_EXPRESSION_ENGINE ?? "n8n's default, vm"}) on Node ${nodeVersion}, this package installed as a community package, on this machine`,
-		`(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared with other jobs). Three activated workflows in that one n8n, each its`,
-		`first node alone, so an execution does nothing after it: the Hypersender Trigger, and n8n's Webhook node`,
-		'(`responseMode: onReceived`) with a Header Auth credential checking the same Authorization header, and without auth.',
+		`(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared with other jobs). Four activated workflows in that one n8n, each its`,
+		`first node alone, so an execution does nothing after it: the Hypersender Trigger at version ${TRIGGER_VERSION} and at version 1, and n8n's`,
+		'Webhook node (`responseMode: onReceived`) with a Header Auth credential checking the same Authorization header, and without auth.',
 		`Each got ${WARM_UP} warm-up deliveries, then ${ROUNDS} rounds of ${DELIVERIES} deliveries of a text message with distinct event IDs and the`,
 		`right Authorization, POSTed to the production URL from one process, ${CONCURRENCY} in flight; the contenders take turns`,
 		"(the order reversed every other round, each starting once the executions before it have finished), so the machine's",
@@ -160,7 +162,7 @@ function sectionOf({ results, n8nVersion, nodeVersion, load }) {
 		...results.map(row),
 		'',
 		`- Hypersender Trigger (version ${TRIGGER_VERSION}) / Webhook node with Header Auth: **${ratio(trigger, headerAuth)}x** deliveries per second (target: at least 0.9x;`,
-		'  issue 19 measured 0.71x with the trigger at version 1).',
+		`  version 1 in the same run: ${ratio(triggerV1, headerAuth)}x, by CPU ${cpuRatio(triggerV1, headerAuth)}x; issue 19 measured 0.71x at version 1).`,
 		`- By n8n's CPU time per delivery (its process's user + system time from the first delivery of a round until its last execution`,
 		`  has finished; hardly moved by other jobs on the machine): Hypersender Trigger / Header Auth **${cpuRatio(trigger, headerAuth)}x**.`,
 		`- Webhook node with Header Auth / without auth: ${ratio(headerAuth, noAuth)}x (by CPU ${cpuRatio(headerAuth, noAuth)}x); Hypersender Trigger / without auth: ${ratio(trigger, noAuth)}x.`,
@@ -228,8 +230,9 @@ async function main() {
 			result.lost = DELIVERIES * ROUNDS - result.counts.success;
 			log(`${result.label}: ${result.rate.toFixed(1)}/s (rounds ${result.rounds.map((r) => r.rate.toFixed(1)).join(', ')}); n8n CPU ${result.cpuMs.toFixed(1)} ms per delivery; lost ${result.lost}`);
 		}
-		const [trigger, headerAuth, noAuth] = results;
-		log(`Trigger / Header Auth ${(trigger.rate / headerAuth.rate).toFixed(2)}x deliveries/s, ${(headerAuth.cpuMs / trigger.cpuMs).toFixed(2)}x by n8n CPU per delivery; Header Auth / no auth ${(headerAuth.rate / noAuth.rate).toFixed(2)}x; load ${load.toFixed(1)}`);
+		const [trigger, headerAuth, noAuth, triggerV1] = results;
+		const ratios = (a, b) => `${(a.rate / b.rate).toFixed(2)}x deliveries/s, ${(b.cpuMs / a.cpuMs).toFixed(2)}x by n8n CPU per delivery`;
+		log(`Trigger v${TRIGGER_VERSION} / Header Auth ${ratios(trigger, headerAuth)}; Trigger v1 / Header Auth ${ratios(triggerV1, headerAuth)}; Header Auth / no auth ${ratios(headerAuth, noAuth)}; load ${load.toFixed(1)}`);
 		if (process.env.BENCH_TRIGGER_WRITE !== '0') {
 			writeSection(sectionOf({ results, n8nVersion, nodeVersion, load }));
 			log('wrote its section of BENCHMARKS.md');
