@@ -164,7 +164,7 @@ function sectionOf({ results, n8nVersion, nodeVersion, load }) {
 		`- Hypersender Trigger (version ${TRIGGER_VERSION}) / Webhook node with Header Auth: **${ratio(trigger, headerAuth)}x** deliveries per second (target: at least 0.9x;`,
 		`  version 1 in the same run: ${ratio(triggerV1, headerAuth)}x, by CPU ${cpuRatio(triggerV1, headerAuth)}x; issue 19 measured 0.71x at version 1).`,
 		`- By n8n's CPU time per delivery (its process's user + system time from the first delivery of a round until its last execution`,
-		`  has finished; hardly moved by other jobs on the machine): Hypersender Trigger / Header Auth **${cpuRatio(trigger, headerAuth)}x**.`,
+		`  has finished; it moves far less with other jobs on the machine than the wall time): Hypersender Trigger / Header Auth **${cpuRatio(trigger, headerAuth)}x**.`,
 		`- Webhook node with Header Auth / without auth: ${ratio(headerAuth, noAuth)}x (by CPU ${cpuRatio(headerAuth, noAuth)}x); Hypersender Trigger / without auth: ${ratio(trigger, noAuth)}x.`,
 		`- Machine load while measuring (1-minute load average): ${load.toFixed(1)} on ${os.cpus().length} cores.`,
 		'',
