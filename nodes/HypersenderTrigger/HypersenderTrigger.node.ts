@@ -92,7 +92,7 @@ export class HypersenderTrigger implements INodeType {
 		group: ['trigger'],
 		// Version 2 behaves as 1. n8n treats a version-1 webhook node as the Webhook node's first
 		// version: on every delivery it evaluates an expression for that node's old "binary data"
-		// option, which on n8n 2.x costs an expression isolate per delivery (BENCHMARKS.md,
+		// option, which n8n 2.x runs in an isolated-vm isolate (BENCHMARKS.md,
 		// trigger section), and reads the body whatever its Content-Type. For version 2 it reads
 		// only JSON, form, text and XML bodies; the trigger reads any other itself (readBodyOf).
 		version: [1, 2],
