@@ -8,6 +8,8 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { answeringToolCallErrors, keepingToolCallRefusal } from '../actions/aiTool';
+
 /** A preSend hook: reads and checks the item's input and builds its request, before anything is sent. */
 export type PreSend = (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
@@ -40,8 +42,9 @@ export function operation({ value, name, action, description, method, url, preSe
 		description,
 		routing: {
 			request: { method, ...(url === undefined ? {} : { url }) },
-			send: { paginate: true, preSend },
-			operations: { pagination: runner },
+			// As an AI agent's tool, an item error is the tool call's answer (actions/aiTool.ts).
+			send: { paginate: true, preSend: preSend.map(keepingToolCallRefusal) },
+			operations: { pagination: answeringToolCallErrors(runner) },
 		},
 	};
 }

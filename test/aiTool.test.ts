@@ -1,0 +1,73 @@
+/**
+ * The node as an AI agent's tool (issue 21): what the model is handed when the node refuses a
+ * call or its request fails, in both ways n8n runs a tool call (LangChain's executor, AI Agent up
+ * to 2.2; n8n's engine, AI Agent 3), through n8n-core's WorkflowExecute against the fake
+ * Hypersender. The agent run must go on, and the answer must say what was wrong and how to fix it.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { credentialsFor, useFakeHypersender } from './fixtures';
+import { runAgent } from './helpers/agentRun';
+import type { ToolCallWay } from './helpers/agentRun';
+import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
+import { runHypersender } from './helpers/runWorkflow';
+
+const fake = useFakeHypersender();
+pollWithoutWaiting();
+
+const fromAi = (key: string) => `={{ $fromAI('${key}', 'the ${key}', 'string') }}`;
+const SEND_TEXT = { resource: 'message', operation: 'sendText', chatId: fromAi('chat_id'), text: fromAi('text'), humanLike: false, options: {} };
+const GET_CONTACT = { resource: 'contact', operation: 'get', chatId: fromAi('chat_id'), options: {} };
+
+const answerOf = async (way: ToolCallWay, parameters: IDataObject, call: IDataObject, tool = {}) => {
+	const { run, answers } = await runAgent(fake, { way, parameters, calls: [call], tool });
+	expect(run.data.resultData.error).toBeUndefined();
+	expect(answers).toHaveLength(1);
+	return JSON.parse(answers[0]) as IDataObject[];
+};
+
+describe.each<ToolCallWay>(['executor', 'engine'])('as a tool of an agent (%s)', (way) => {
+	test('a phone that is not a number: the model is told what was wrong and how to fix it, nothing is sent, the run goes on', async () => {
+		const [answer] = await answerOf(way, SEND_TEXT, { chat_id: 'call me maybe', text: 'Hello' });
+		expect(answer).toEqual({
+			success: false,
+			error_message: `Invalid 'Chat ID or Phone' in item 0: "call me maybe" contains letters`,
+			how_to_fix: expect.stringMatching(/^Nothing was sent for this item\. .*international phone number/),
+		});
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	test('a recipient not on WhatsApp: the model is told so, the run goes on', async () => {
+		fake.notOnWhatsApp.add('12135550199@c.us');
+		const [answer] = await answerOf(way, SEND_TEXT, { chat_id: '+1 213 555 0199', text: 'Hello' });
+		expect(answer).toMatchObject({ success: false, error_message: 'The message was not sent: the recipient is not on WhatsApp (404)' });
+		expect(answer.may_have_been_sent).toBeUndefined();
+	});
+
+	test('a send whose outcome is unknown (HTTP 500): the model is told it may have been sent', async () => {
+		fake.failNext(1, 500);
+		const [answer] = await answerOf(way, SEND_TEXT, { chat_id: '+1 213 555 0199', text: 'Hello' });
+		expect(answer).toMatchObject({ success: false, error_message: expect.stringMatching(/HTTP 500.*may have been sent/), may_have_been_sent: true });
+	});
+
+	test('On Error: Continue on the tool: the model still gets the message and the fix, not an empty item', async () => {
+		const [answer] = await answerOf(way, SEND_TEXT, { chat_id: 'call me maybe', text: 'Hello' }, { onError: 'continueRegularOutput' });
+		expect(answer).toMatchObject({ success: false, how_to_fix: expect.stringContaining("international phone number") });
+	});
+
+	test('a contact that is not found: the model is told so and what to do', async () => {
+		const [answer] = await answerOf(way, GET_CONTACT, { chat_id: '+49 151 23456789' });
+		expect(answer).toMatchObject({ success: false, error_message: expect.stringMatching(/not found/i) });
+	});
+
+	test('a call that works: the model gets the output item, the chat ID normalized (regression)', async () => {
+		const [answer] = await answerOf(way, SEND_TEXT, { chat_id: '+49 151 23456789', text: 'Your order has shipped' });
+		expect(answer).toMatchObject({ status: 'sent', chat_id: '4915123456789@c.us' });
+		expect(fake.messagesTo('4915123456789@c.us').map((message) => message.body.text)).toEqual(['Your order has shipped']);
+	});
+});
+
+test('in a workflow (not a tool), a refused item still fails the node (regression)', async () => {
+	const { error } = await runHypersender({ items: [{ phone: 'call me maybe' }], parameters: { ...SEND_TEXT, chatId: '={{ $json.phone }}', text: 'Hi' }, credentials: credentialsFor(fake) });
+	expect(error?.message).toBe(`Invalid 'Chat ID or Phone' in item 0: "call me maybe" contains letters`);
+});
