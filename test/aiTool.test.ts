@@ -60,6 +60,14 @@ describe.each<ToolCallWay>(['executor', 'engine'])('as a tool of an agent (%s)',
 		expect(answer).toMatchObject({ success: false, error_message: expect.stringMatching(/not found/i) });
 	});
 
+	test('every resource keeps its input errors as the answer: an upsert without a first name, a queued request without a UUID', async () => {
+		const [upsert] = await answerOf(way, { resource: 'contact', operation: 'upsert', chatId: fromAi('chat_id'), firstName: fromAi('first_name'), options: {} }, { chat_id: '+49 151 23456789', first_name: ' ' });
+		expect(upsert).toMatchObject({ success: false, error_message: expect.stringContaining("'First Name'"), how_to_fix: expect.stringMatching(/^Nothing was sent/) });
+		const [queued] = await answerOf(way, { resource: 'queuedRequest', operation: 'get', queuedRequestUuid: fromAi('uuid') }, { uuid: 'not a uuid' });
+		expect(queued).toMatchObject({ success: false, error_message: expect.stringContaining('not a uuid') });
+		expect(fake.requests).toHaveLength(0);
+	});
+
 	test('a call that works: the model gets the output item, the chat ID normalized (regression)', async () => {
 		const [answer] = await answerOf(way, SEND_TEXT, { chat_id: '+49 151 23456789', text: 'Your order has shipped' });
 		expect(answer).toMatchObject({ status: 'sent', chat_id: '4915123456789@c.us' });
