@@ -76,8 +76,3 @@ describe.each(pairs)('as an AI tool, %s > %s', (resource, operation) => {
 test('in a workflow (not as a tool) the node has no Tool Description parameter', () => {
 	for (const [resource, operation] of pairs) expect(parametersOf(plain, resource, String(operation.value))).not.toHaveProperty('toolDescription');
 });
-
-test("a description the user edited in the tool is what the model reads", () => {
-	const parameters = { ...parametersOf(tool, 'message', 'sendText'), toolDescription: 'Send our opening hours' };
-	expect(NodeHelpers.getToolDescriptionForNode(node(tool, parameters), { description: tool } as INodeType)).toBe('Send our opening hours');
-});
