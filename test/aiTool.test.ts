@@ -75,6 +75,21 @@ describe.each<ToolCallWay>(['executor', 'engine'])('as a tool of an agent (%s)',
 	});
 });
 
+test('AI Agent 3 with Retry On Fail on the tool: two calls to one chat in one turn each send their own text, none replayed or held back (regression)', async () => {
+	const { run, answers } = await runAgent(fake, {
+		way: 'engine',
+		parameters: SEND_TEXT,
+		calls: [
+			{ chat_id: '+49 151 23456789', text: 'Your order shipped' },
+			{ chat_id: '+49 151 23456789', text: 'Your invoice is ready' },
+		],
+		tool: { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 },
+	});
+	expect(run.data.resultData.error).toBeUndefined();
+	expect(answers.map((answer) => (JSON.parse(answer) as IDataObject[])[0].status)).toEqual(['sent', 'sent']);
+	expect(fake.messagesTo('4915123456789@c.us').map((message) => message.body.text)).toEqual(['Your order shipped', 'Your invoice is ready']);
+});
+
 test('in a workflow (not a tool), a refused item still fails the node (regression)', async () => {
 	const { error } = await runHypersender({ items: [{ phone: 'call me maybe' }], parameters: { ...SEND_TEXT, chatId: '={{ $json.phone }}', text: 'Hi' }, credentials: credentialsFor(fake) });
 	expect(error?.message).toBe(`Invalid 'Chat ID or Phone' in item 0: "call me maybe" contains letters`);

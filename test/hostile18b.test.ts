@@ -2,8 +2,8 @@
  * Second hostile test of issue 18, of the fixes after the first (240a3b3 and later): the
  * "may have been sent" mark on every path where a send's message may be out, the Retry On Fail
  * fingerprint (endpoint and recipient), a Custom plan's numbers as text, "could not resolve"
- * and bare-text queued outcomes, and the item count the stop-on-error gate waits for (main
- * input, or ai_tool when the node is an AI Agent's tool). Through n8n-core's WorkflowExecute
+ * and bare-text queued outcomes, and AI Agent tool calls (each sent on its own, outside the
+ * stop-on-error gate and the Retry On Fail memory). Through n8n-core's WorkflowExecute
  * against the fake Hypersender; pacing on the holdable virtual clock, polls without waiting.
  */
 import type { IDataObject, INode } from 'n8n-workflow';

@@ -126,7 +126,8 @@ async function checkAgentsWithTools(t, llm) {
 	fake.notOnWhatsApp.add(NOT_ON_WHATSAPP);
 	const result = await t.execute(WORKFLOW_ID);
 	const error = result.data?.resultData?.error;
-	t.check(!error, `${label}: AI agents with Hypersender tools: the run succeeds, refused tool calls included`, error?.message ?? error);
+	const streamed = llm.requests.filter((request) => request.stream === true).length;
+	t.check(!error, `${label}: AI agents with Hypersender tools: the run succeeds, refused tool calls included (${llm.requests.length} chat-completions requests, ${streamed} streamed)`, error?.message ?? error);
 	const sends = fake.messages.map((m) => `${m.chatId} ${m.body.text}`);
 	t.check(
 		sends.length === AGENTS.length * 2 && sends.filter((s) => s === '12132132130@c.us Your order has shipped').length === AGENTS.length && sends.filter((s) => s.startsWith(NOT_ON_WHATSAPP)).length === AGENTS.length,
@@ -179,13 +180,9 @@ function assistantWorkflow(t, credential) {
 	return { ...workflow, id: ASSISTANT_ID, active: false };
 }
 
-async function checkAssistantExample(t) {
+async function checkAssistantExample(t, credential, workflow) {
 	const { label, fake } = t;
 	const n8n = await t.startN8nWithOwner();
-	const credential = triggerCredential(t.credential, WEBHOOK_SECRET, `${t.credential.id}Assistant`);
-	await t.importCredentials(credential);
-	const workflow = assistantWorkflow(t, credential);
-	await t.importWorkflow(workflow);
 	await activateOrThrow(n8n, ASSISTANT_ID);
 	const url = triggerUrlOf(n8n.url, workflow.nodes.find((n) => n.webhookId).webhookId);
 	fake.reset();
@@ -214,10 +211,13 @@ async function checkAssistantExample(t) {
 export async function run(t) {
 	const llm = await new StandInLlm(answer).start();
 	try {
-		await t.importCredentials({ id: OPENAI_CREDENTIAL_ID, name: 'Stand-in LLM', type: 'openAiApi', data: { apiKey: 'sk-stand-in', url: llm.url } });
-		await t.importWorkflow(agentWorkflow(t));
+		// One import of each kind: every n8n CLI command is one n8n start-up.
+		const triggerCredentialOfExample = triggerCredential(t.credential, WEBHOOK_SECRET, `${t.credential.id}Assistant`);
+		const assistant = assistantWorkflow(t, triggerCredentialOfExample);
+		await t.importCredentials({ id: OPENAI_CREDENTIAL_ID, name: 'Stand-in LLM', type: 'openAiApi', data: { apiKey: 'sk-stand-in', url: llm.url } }, triggerCredentialOfExample);
+		await t.importWorkflow(agentWorkflow(t), assistant);
 		await checkAgentsWithTools(t, llm);
-		await checkAssistantExample(t);
+		await checkAssistantExample(t, triggerCredentialOfExample, assistant);
 	} finally {
 		await llm.stop();
 	}
