@@ -9,11 +9,15 @@ import type { IDataObject } from 'n8n-workflow';
 import { credentialsFor, useFakeHypersender } from './fixtures';
 import { runAgent } from './helpers/agentRun';
 import type { ToolCallWay } from './helpers/agentRun';
-import { pollWithoutWaiting } from './helpers/pollingWithoutWaiting';
 import { runHypersender } from './helpers/runWorkflow';
 
+// Polls and pacing sleep on a virtual clock: no waiting in real time.
+jest.mock('../nodes/Hypersender/transport/clock', () => ({
+	...jest.requireActual('../nodes/Hypersender/transport/clock'),
+	systemClock: jest.requireActual('./helpers/virtualPacingClock').virtualPacingClock,
+}));
+
 const fake = useFakeHypersender();
-pollWithoutWaiting();
 
 const fromAi = (key: string) => `={{ $fromAI('${key}', 'the ${key}', 'string') }}`;
 const SEND_TEXT = { resource: 'message', operation: 'sendText', chatId: fromAi('chat_id'), text: fromAi('text'), humanLike: false, options: {} };
