@@ -2,18 +2,17 @@
  * Second hostile test of issue 18, of the fixes after the first (240a3b3 and later): the
  * "may have been sent" mark on every path where a send's message may be out, the Retry On Fail
  * fingerprint (endpoint and recipient), a Custom plan's numbers as text, "could not resolve"
- * and bare-text queued outcomes, and the item count the stop-on-error gate waits for (main
- * input, or ai_tool when the node is an AI Agent's tool). Through n8n-core's WorkflowExecute
+ * and bare-text queued outcomes, and AI Agent tool calls (each sent on its own, outside the
+ * stop-on-error gate and the Retry On Fail memory). Through n8n-core's WorkflowExecute
  * against the fake Hypersender; pacing on the holdable virtual clock, polls without waiting.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
-import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
-import type { IConnections, IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeType, IRun } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import { credentialsFor, errorOf, useFakeHypersender } from './fixtures';
 import { heldClock } from './helpers/heldClock';
 import { chatIdOfRow, descriptionOf, phoneOfRow, rows, sendTextParameters, sendTextRowsTo } from './helpers/sendTextRows';
-import { additionalDataFor, HYPERSENDER_NODE_TYPE, runHypersender, runNode, TestNodeTypes } from './helpers/runWorkflow';
+import { runAgent } from './helpers/agentRun';
+import { HYPERSENDER_NODE_TYPE, runHypersender, runNode } from './helpers/runWorkflow';
 
 jest.mock('../nodes/Hypersender/transport/clock', () => ({
 	...jest.requireActual('../nodes/Hypersender/transport/clock'),
@@ -190,69 +189,13 @@ describe('"could not resolve" and queued outcomes as text', () => {
 	});
 });
 
-/** The Hypersender node as n8n offers it to an AI Agent (usableAsTool): outputs ai_tool. */
-function hypersenderToolType(): INodeType {
-	const nodeType = new TestNodeTypes().getByName(HYPERSENDER_NODE_TYPE) as INodeType;
-	return { ...nodeType, description: { ...nodeType.description, name: 'hypersenderTool', inputs: [], outputs: [NodeConnectionTypes.AiTool] }, execute: nodeType.execute } as INodeType;
-}
-
-/** An agent: for each of its input items, calls its one tool with each of `calls`, as an LLM would. */
-function agentType(calls: IDataObject[]): INodeType {
-	return {
-		description: {
-			displayName: 'Agent',
-			name: 'agent',
-			group: ['transform'],
-			version: 1,
-			description: 'Calls its tool',
-			defaults: { name: 'Agent' },
-			inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiTool, required: true }],
-			outputs: [NodeConnectionTypes.Main],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			const out: INodeExecutionData[] = [];
-			for (let item = 0; item < this.getInputData().length; item++) {
-				const supplied = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, item)) as unknown;
-				const tool = (Array.isArray(supplied) ? supplied[0] : supplied) as { invoke(args: IDataObject): Promise<unknown> };
-				for (const args of calls) out.push({ json: { answer: String(await tool.invoke(args)) } });
-			}
-			return [out];
-		},
-	};
-}
-
-async function runAgent(items: IDataObject[], calls: IDataObject[], tool: Partial<INode> = {}): Promise<IRun> {
-	const nodes: INode[] = [
-		{ id: 'source', name: 'Chat', type: 'test.itemSource', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items), binary: '[]' } },
-		{ id: 'agent', name: 'Agent', type: 'test.agent', typeVersion: 1, position: [200, 0], parameters: {} },
-		{
-			id: 'tool',
-			name: 'Send WhatsApp',
-			type: 'test.hypersenderTool',
-			typeVersion: 1,
-			position: [200, 200],
-			parameters: { resource: 'message', operation: 'sendText', chatId: phoneOfRow(0), text: "={{ $fromAI('text', 'the message', 'string') }}", options: { waitForResult: false } },
-			credentials: { hypersenderApi: { id: '1', name: 'Hypersender account' } },
-			...tool,
-		},
-	];
-	const connections: IConnections = {
-		Chat: { main: [[{ node: 'Agent', type: NodeConnectionTypes.Main, index: 0 }]] },
-		'Send WhatsApp': { ai_tool: [[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }]] },
-	};
-	const workflow = new Workflow({ id: 'agent', nodes, connections, nodeTypes: new TestNodeTypes({ 'test.agent': agentType(calls), 'test.hypersenderTool': hypersenderToolType() }), active: false, settings: { executionOrder: 'v1' } });
-	const hooks = new ExecutionLifecycleHooks('manual', `agent-${Math.random()}`, { id: 'agent', name: 'agent', active: false, nodes, connections, isArchived: false, createdAt: new Date(), updatedAt: new Date() } as never);
-	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	const additionalData = additionalDataFor(hooks, credentialsFor(fake), `agent-${Math.random()}`);
-	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }] } });
-	void new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
-	return await finished;
-}
+/** The AI Agent's tool calls of these tests: Send Text to row 0's phone, the text from the model. */
+const runAgentSending = (items: IDataObject[], calls: IDataObject[], tool: Partial<INode> = {}) =>
+	runAgent(fake, { items, calls, tool, parameters: { resource: 'message', operation: 'sendText', chatId: phoneOfRow(0), text: "={{ $fromAI('text', 'the message', 'string') }}", options: { waitForResult: false } } }).then(({ run }) => run);
 
 describe('the node as an AI Agent tool', () => {
 	test('one chat item, one tool call: the message is sent (regression)', async () => {
-		const run = await runAgent([{ chatInput: 'hi' }], [{ text: 'Hello' }]);
+		const run = await runAgentSending([{ chatInput: 'hi' }], [{ text: 'Hello' }]);
 		expect(run.data.resultData.error).toBeUndefined();
 		expect(fake.messagesTo(chatIdOfRow(0))).toHaveLength(1);
 	});
@@ -261,7 +204,7 @@ describe('the node as an AI Agent tool', () => {
 	// RoutingNode runs on its own ai_tool input (1 item): the send is stopped as if n8n had failed, and
 	// its item is dropped without an error.
 	test('an Agent with two input items: each tool call sends its message', async () => {
-		const run = await runAgent([{ chatInput: 'a' }, { chatInput: 'b' }], [{ text: 'Hello' }]);
+		const run = await runAgentSending([{ chatInput: 'a' }, { chatInput: 'b' }], [{ text: 'Hello' }]);
 		expect(run.data.resultData.error).toBeUndefined();
 		expect(fake.messagesTo(chatIdOfRow(0))).toHaveLength(2);
 	});
@@ -269,7 +212,7 @@ describe('the node as an AI Agent tool', () => {
 	// Every tool call of the Agent's run shares its execute data: with Retry On Fail the second call to
 	// the same chat (another text) has the first's fingerprint and replays its outcome: not sent.
 	test('Retry On Fail on the tool: a second tool call to the same chat with another text is sent, not replayed', async () => {
-		const run = await runAgent([{ chatInput: 'a' }], [{ text: 'Your order shipped' }, { text: 'Your invoice is ready' }], RETRY_ON_FAIL);
+		const run = await runAgentSending([{ chatInput: 'a' }], [{ text: 'Your order shipped' }, { text: 'Your invoice is ready' }], RETRY_ON_FAIL);
 		expect(run.data.resultData.error).toBeUndefined();
 		expect(fake.messagesTo(chatIdOfRow(0)).map((message) => message.body.text)).toEqual(['Your order shipped', 'Your invoice is ready']);
 	});

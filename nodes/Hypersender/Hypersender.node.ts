@@ -1,9 +1,9 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { CONTACT_RECIPIENT_OPERATIONS, contactFields, contactOperations, contactOptions } from './descriptions/ContactDescription';
-import { MESSAGE_RECIPIENT_OPERATIONS, messageFields, messageOperations, messageOptions } from './descriptions/MessageDescription';
-import { queuedRequestFields, queuedRequestOperations } from './descriptions/QueuedRequestDescription';
+import { CONTACT_RECIPIENT_OPERATIONS, contactFields, contactOperations, contactOptions, contactToolDescriptions } from './descriptions/ContactDescription';
+import { MESSAGE_RECIPIENT_OPERATIONS, messageFields, messageOperations, messageOptions, messageToolDescriptions } from './descriptions/MessageDescription';
+import { queuedRequestFields, queuedRequestOperations, queuedRequestToolDescriptions } from './descriptions/QueuedRequestDescription';
 import { chatIdField, optionsCollection } from './descriptions/sharedOptions';
 import type { RecipientOperations } from './descriptions/sharedOptions';
 
@@ -43,6 +43,9 @@ export class Hypersender implements INodeType {
 			contactOperations,
 			messageOperations,
 			queuedRequestOperations,
+			...contactToolDescriptions,
+			...messageToolDescriptions,
+			...queuedRequestToolDescriptions,
 			chatIdField(RECIPIENTS),
 			...contactFields,
 			...messageFields,

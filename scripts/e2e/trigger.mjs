@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { delivery, TEXT_PAYLOAD, TRIGGER_NAME, triggerCredential, triggerTypeOf, triggerUrlOf, triggerWorkflow } from '../lib/hypersender-trigger.mjs';
-import { NODE_TYPE, pointWorkflowAt } from '../lib/n8n-package.mjs';
+import { delivery, TEXT_PAYLOAD, TRIGGER_NAME, triggerCredential, triggerUrlOf, triggerWorkflow } from '../lib/hypersender-trigger.mjs';
+import { pointWorkflowAt } from '../lib/n8n-package.mjs';
 import { activate, activateOrThrow, executionOutputOf, executionsOf, executionWithRun, finished } from '../lib/n8n-rest.mjs';
 import { ROOT } from '../lib/n8n-runtime.mjs';
 import { waitFor } from '../lib/wait.mjs';
@@ -138,11 +138,7 @@ export async function run(t) {
 /** examples/auto-reply.json as users import it, pointed at this install way's node types and `credential`. */
 function autoReplyWorkflow(nodeType, credential) {
 	const example = JSON.parse(readFileSync(path.join(ROOT, 'examples/auto-reply.json'), 'utf8'));
-	const workflow = pointWorkflowAt(example, nodeType, credential);
-	for (const node of workflow.nodes) {
-		if (node.type === triggerTypeOf(NODE_TYPE.communityPackage)) node.type = triggerTypeOf(nodeType);
-	}
-	return { ...workflow, id: AUTO_REPLY_ID, active: false };
+	return { ...pointWorkflowAt(example, nodeType, credential), id: AUTO_REPLY_ID, active: false };
 }
 
 /** The auto-reply example: a message is answered in its chat, quoting it; this number's own message is not. */

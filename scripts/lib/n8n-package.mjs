@@ -55,13 +55,16 @@ export function unpackAsCustomExtension(tarball, folder) {
 }
 
 /**
- * A copy of `workflow` whose Hypersender nodes have `nodeType` (the install way's type name)
- * and use `credential`. Example files name the community-package type and a placeholder credential.
+ * A copy of `workflow` whose Hypersender nodes (the node, its trigger and its AI tool variant)
+ * have the types of `nodeType`'s install way and use `credential`. Example files name the
+ * community-package types and a placeholder credential.
  */
 export function pointWorkflowAt(workflow, nodeType, credential) {
 	const copy = structuredClone(workflow);
+	const prefix = nodeType.slice(0, nodeType.lastIndexOf('.') + 1);
 	for (const node of copy.nodes) {
-		if (node.type === NODE_TYPE.communityPackage || node.type === NODE_TYPE.customExtension) node.type = nodeType;
+		const ours = new RegExp(`^(?:${PACKAGE_NAME}|CUSTOM)\\.(hypersender(?:Trigger|Tool)?)$`).exec(node.type);
+		if (ours) node.type = `${prefix}${ours[1]}`;
 		if (node.credentials?.hypersenderApi) node.credentials.hypersenderApi = { id: credential.id, name: credential.name };
 	}
 	return copy;

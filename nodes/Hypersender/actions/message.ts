@@ -22,6 +22,7 @@ import { hypersenderRequest, markedMayHaveBeenSent, unexpectedAnswerError } from
 import type { PreSend } from '../descriptions/operation';
 import type { HypersenderRequest, SendGate } from '../transport';
 import { maxWaitMsOf, reportOutcome, waitForOutcome } from './queuedRequest';
+import { keepingToolCallRefusal } from './aiTool';
 import { countedInNodeRun, sendItemInNodeRun } from './sendsOfNodeRun';
 import { parameterOfItem } from '../shared/itemParameters';
 
@@ -367,7 +368,8 @@ const putDelete: PreSend = async function (requestOptions) {
 
 /**
  * The preSend hook of each operation, each counted in its node run: a node that stops on errors
- * sends nothing before every item's input is checked (sendsOfNodeRun.ts).
+ * sends nothing before every item's input is checked (sendsOfNodeRun.ts); as an AI agent's tool,
+ * an input error is the call's answer (aiTool.ts).
  */
 export const messagePreSend: Record<string, PreSend> = Object.fromEntries(
 	Object.entries({
@@ -382,7 +384,7 @@ export const messagePreSend: Record<string, PreSend> = Object.fromEntries(
 		stopTyping: putTyping('/stop-typing'),
 		forward: putForward,
 		delete: putDelete,
-	}).map(([operation, preSend]) => [operation, countedInNodeRun(preSend)]),
+	}).map(([operation, preSend]) => [operation, keepingToolCallRefusal(countedInNodeRun(preSend))]),
 );
 
 /** A text field of a body that `multipart` built (its fields come before the file, so the first match is the field). */

@@ -16,6 +16,8 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import type { IExecuteSingleFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import type { PreSend } from '../descriptions/operation';
+import { runsAsAiTool } from './aiTool';
+import { asNodeError } from '../shared/itemInput';
 import { mayHaveBeenSent } from '../transport';
 import type { HypersenderRequest, SendGate } from '../transport';
 import { systemClock } from '../transport/clock';
@@ -182,12 +184,6 @@ class NodeRunTry {
 	}
 }
 
-/** The error as n8n shows errors: ours are n8n's already; anything else is wrapped, for this item. */
-function asNodeError(ctx: IExecuteSingleFunctions, error: unknown): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : new Error(String(error)), { itemIndex: ctx.getItemIndex() });
-}
-
 const descriptionsBeforeSummary = new WeakMap<Error, string>();
 
 /** `0-4, 7, 9`: the items, with runs of three or more shortened. */
@@ -220,19 +216,17 @@ function batchIntervalOf(ctx: IExecuteSingleFunctions): number {
 }
 
 /**
- * The execute data of this node's own run. As an AI agent's tool, the node runs once per tool call
- * with the agent's execute data (its items and its node): no run of the node's own to hold back or
- * remember, so each call is sent on its own, as with On Error: Continue.
+ * The execute data of this node's own run in a workflow. As an AI agent's tool, each call is one
+ * item sent on its own, whose error is its answer (actions/aiTool.ts): nothing to hold back or
+ * remember, as with On Error: Continue.
  */
 function ownNodeRunOf(ctx: IExecuteSingleFunctions): object | undefined {
-	const executeData = ctx.getExecuteData?.();
-	return executeData && executeData.node?.name === ctx.getNode().name ? executeData : undefined;
+	return runsAsAiTool(ctx) ? undefined : ctx.getExecuteData?.();
 }
 
-/** How many items the node run has, taken as RoutingNode takes them: the main input, else (as an AI tool) ai_tool. */
+/** How many items the node run has: its main input, as RoutingNode takes them. */
 function itemCountOf(ctx: IExecuteSingleFunctions): number | undefined {
-	const data = (ctx.getExecuteData()?.data ?? {}) as Record<string, Array<unknown[] | null> | undefined>;
-	const items = (data[NodeConnectionTypes.Main] ?? data[NodeConnectionTypes.AiTool])?.[0];
+	const items = ctx.getExecuteData()?.data?.[NodeConnectionTypes.Main]?.[0];
 	return Array.isArray(items) ? items.length : undefined;
 }
 

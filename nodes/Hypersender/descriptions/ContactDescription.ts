@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { keepingToolCallRefusal } from '../actions/aiTool';
 import { getContact, getManyContacts, putChatIdIntoRequest, putContactNamesIntoBody, upsertContact } from '../actions/contact';
-import { operation, operationSelector } from './operation';
+import { operation, operationSelector, toolDescriptions } from './operation';
 
 const forContact = (...operation: string[]) => ({ show: { resource: ['contact'], operation } });
 
@@ -18,7 +19,7 @@ export const contactOperations: INodeProperties = operationSelector(
 			description: "Read one contact from the WhatsApp number's address book",
 			method: 'GET',
 			url: '/contacts/get',
-			preSend: [putChatIdIntoRequest],
+			preSend: [putChatIdIntoRequest].map(keepingToolCallRefusal),
 			runner: getContact,
 		}),
 		operation({
@@ -37,7 +38,7 @@ export const contactOperations: INodeProperties = operationSelector(
 			description: 'Create a new record, or update the current one if it already exists (upsert)',
 			method: 'POST',
 			url: '/contacts/upsert',
-			preSend: [putChatIdIntoRequest, putContactNamesIntoBody],
+			preSend: [putChatIdIntoRequest, putContactNamesIntoBody].map(keepingToolCallRefusal),
 			runner: upsertContact,
 		}),
 	],
@@ -145,3 +146,12 @@ export const contactOptions: INodeProperties[] = [
 		routing: { send: { type: 'query', property: 'sort_order' } },
 	},
 ];
+
+const CONTACT = "'Chat ID or Phone': the person's phone number in international form with its country code (+49 151 23456789, 0044 7911 123456) or chat ID (4915123456789@c.us, or a hidden user ID 1234567890@lid).";
+
+/** What an AI agent reads about each Contact operation (see toolDescriptions). */
+export const contactToolDescriptions: INodeProperties[] = toolDescriptions('contact', {
+	get: `Looks up one contact in the address book of this WhatsApp number. ${CONTACT} Answers found, chat_id, name (as saved) and pushname (the name the person set in WhatsApp).`,
+	getAll: "Lists the contacts in the address book of this WhatsApp number (chat ID, name, pushname), sorted by name. 'Limit': how many, e.g. 50. To find one person, use the tool that gets one contact.",
+	upsert: `Saves a contact in the address book of this WhatsApp number: creates it, or updates the name of an existing one. ${CONTACT} 'First Name' (required) and 'Last Name' (optional): as the person should appear, e.g. Maria and Doe. Answers success and the chat_id.`,
+});

@@ -8,6 +8,8 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { answeringToolCallErrors } from '../actions/aiTool';
+
 /** A preSend hook: reads and checks the item's input and builds its request, before anything is sent. */
 export type PreSend = (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 
@@ -22,6 +24,7 @@ export interface OperationDefinition {
 	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
 	/** Under the account's `<base>/api/whatsapp/v2/<instance>`; a preSend hook may set it instead. */
 	url?: string;
+	/** Each wrapped in keepingToolCallRefusal (actions/aiTool.ts), so that a tool call's input error is its answer. */
 	preSend?: PreSend[];
 	runner: Runner;
 }
@@ -41,7 +44,9 @@ export function operation({ value, name, action, description, method, url, preSe
 		routing: {
 			request: { method, ...(url === undefined ? {} : { url }) },
 			send: { paginate: true, preSend },
-			operations: { pagination: runner },
+			// As an AI agent's tool, an item error is the tool call's answer (actions/aiTool.ts); the
+			// preSend hooks keep theirs for the runner (keepingToolCallRefusal).
+			operations: { pagination: answeringToolCallErrors(runner) },
 		},
 	};
 }
@@ -57,4 +62,26 @@ export function operationSelector(resource: string, operations: INodePropertyOpt
 		options: operations,
 		default: defaultOperation,
 	};
+}
+
+// Said once for every tool: what a refused or failed call answers (actions/aiTool.ts).
+const TOOL_ANSWER_ON_PROBLEMS =
+	'When something is wrong the answer is success: false with error_message and how_to_fix: correct the parameter and call again, or tell the user. may_have_been_sent: true means the message may be out: do not send it again.';
+
+/**
+ * What the model reads about each operation when the node is an AI agent's tool: one 'Tool
+ * Description' per operation, shown only in the tool variant (`@tool`). n8n adds its own
+ * description field unless the node has one, and without ours it tells the model only the
+ * operation's action ("Send a text message in Hypersender"). The user can edit it in the tool.
+ */
+export function toolDescriptions(resource: string, descriptions: Record<string, string>): INodeProperties[] {
+	return Object.entries(descriptions).map(([operation, text]) => ({
+		displayName: 'Tool Description',
+		name: 'toolDescription',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: `${text} ${TOOL_ANSWER_ON_PROBLEMS}`,
+		displayOptions: { show: { '@tool': [true], resource: [resource], operation: [operation] } },
+		description: 'What the AI agent reads about this tool: what it does and what each parameter expects',
+	}));
 }

@@ -3,13 +3,19 @@
  * sent is an error for that item, before any request, naming the item, the field, the value and
  * the fix.
  */
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { ACCEPTED_CHAT_ID_FORMS, InvalidChatIdError, InvalidCountryError, normalizeChatId, resolveCountry } from './chatId';
 import type { Country } from './chatId';
 import { quoteValue } from './quoteValue';
 import { parameterOfItem } from './itemParameters';
+
+/** The error as n8n shows errors: ours are n8n's already; anything else is wrapped, for this item. */
+export function asNodeError(ctx: IExecuteSingleFunctions, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : new Error(String(error)), { itemIndex: ctx.getItemIndex() });
+}
 
 /** An error for this item whose description starts by saying nothing was sent, then the fix. */
 export function itemInputError(ctx: IExecuteSingleFunctions, message: string, fix: string): NodeOperationError {
