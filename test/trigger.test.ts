@@ -10,6 +10,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameter
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { authorizationMatches, MAX_DELIVERY_BYTES } from '../nodes/HypersenderTrigger/delivery';
+import { ACCOUNT_MEMORY_MS } from '../nodes/HypersenderTrigger/accountMemory';
 import { DeliveryDeduplicator } from '../nodes/HypersenderTrigger/deliveryDeduplicator';
 import { HypersenderTrigger } from '../nodes/HypersenderTrigger/HypersenderTrigger.node';
 import { simplifyDelivery } from '../nodes/HypersenderTrigger/simplify';
@@ -725,5 +726,78 @@ describe('Hypersender Trigger: hostile and odd deliveries', () => {
 		const payload = { revokedMessageId: 'ABCD1234EF567890', before: { ...TEXT_MESSAGE, id: undefined, body: 'oops' } };
 		expect(await harness.deliver(delivery('message.revoked', payload), AUTH)).toEqual(STARTED);
 		expect(jsonOf((await harness.executions())[0].items)[0]).toMatchObject({ message_id: 'false_201063178738@c.us_ABCD1234EF567890', text: 'oops' });
+	});
+});
+
+describe('Hypersender Trigger: the credential remembered for a few seconds (n8n decrypts it with an isolate of its own per read)', () => {
+	/** The trigger's credentials, counting how often n8n decrypted them (each decryption reads the secret once). */
+	function countedCredentials(overrides: Record<string, string> = {}) {
+		const data: Record<string, string> = { ...CREDENTIALS, ...overrides };
+		const reads = { count: 0 };
+		const credentials = new Proxy(data, {
+			get(target, property, receiver) {
+				if (property === 'webhookSecret') reads.count++;
+				return Reflect.get(target, property, receiver) as unknown;
+			},
+		});
+		return { data, credentials, reads };
+	}
+
+	/** Moves Date.now on by `ms` for the rest of the test, as time passing between deliveries. */
+	function laterBy(ms: number) {
+		const realNow = Date.now.bind(Date);
+		jest.spyOn(Date, 'now').mockImplementation(() => realNow() + ms);
+	}
+	afterEach(() => jest.restoreAllMocks());
+
+	test('a burst of deliveries reads the credential once, and each still starts its execution', async () => {
+		const { credentials, reads } = countedCredentials();
+		const harness = await trigger({}, { credentials });
+		for (let i = 0; i < 5; i++) {
+			expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: `false_201063178738@c.us_BURST${i}` }), AUTH)).toEqual(STARTED);
+		}
+		expect(await harness.executions()).toHaveLength(5);
+		expect(reads.count).toBe(1);
+	});
+
+	test('a changed secret works at once; the old one is refused once the memory ends; a wrong one never gets in', async () => {
+		const { data, credentials } = countedCredentials();
+		const harness = await trigger({}, { credentials });
+		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: 'false_201063178738@c.us_OLD1' }), AUTH)).toEqual(STARTED);
+		expect(await harness.deliver(delivery('message.any', TEXT_MESSAGE), { authorization: 'hs-webhook-wrong-but-long-enough' })).toEqual(UNAUTHORIZED);
+
+		const rotated = 'hs-webhook-rotated-0123456789';
+		data.webhookSecret = rotated;
+		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: 'false_201063178738@c.us_NEW1' }), { authorization: rotated })).toEqual(STARTED);
+		laterBy(ACCOUNT_MEMORY_MS + 1);
+		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: 'false_201063178738@c.us_OLD2' }), AUTH)).toEqual(UNAUTHORIZED);
+		expect(await harness.executions()).toHaveLength(2);
+	});
+
+	test('the old secret works at most the memory time after a change, not longer', async () => {
+		const { data, credentials } = countedCredentials();
+		const harness = await trigger({}, { credentials });
+		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: 'false_201063178738@c.us_M1' }), AUTH)).toEqual(STARTED);
+		data.webhookSecret = 'hs-webhook-rotated-0123456789';
+		// Within the memory the remembered secret still lets the old one in (the cost of reading once).
+		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: 'false_201063178738@c.us_M2' }), AUTH)).toEqual(STARTED);
+		laterBy(ACCOUNT_MEMORY_MS);
+		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: 'false_201063178738@c.us_M3' }), AUTH)).toEqual(UNAUTHORIZED);
+	});
+
+	test('a credential with a problem is not remembered: its fix works at the next delivery', async () => {
+		const { data, credentials, reads } = countedCredentials({ webhookSecret: '' });
+		const harness = await trigger({}, { credentials });
+		expect(await harness.deliver(delivery('message.any', TEXT_MESSAGE), AUTH)).toEqual(UNAUTHORIZED);
+		data.webhookSecret = SECRET;
+		expect(await harness.deliver(delivery('message.any', TEXT_MESSAGE), AUTH)).toEqual(STARTED);
+		expect(reads.count).toBe(2);
+	});
+
+	test('two triggers on two credentials keep apart: one credential remembered does not let the other one\'s deliveries in', async () => {
+		const first = await trigger();
+		const second = await trigger({}, { credentials: { ...CREDENTIALS, webhookSecret: 'hs-webhook-second-0123456789' } });
+		expect(await first.deliver(delivery('message.any', TEXT_MESSAGE), AUTH)).toEqual(STARTED);
+		expect(await second.deliver(delivery('message.any', TEXT_MESSAGE), AUTH)).toEqual(UNAUTHORIZED);
 	});
 });

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPE } from '../Hypersender/shared/credential';
 import { authorizationMatches, MAX_DELIVERY_BYTES, readDelivery } from './delivery';
 import type { Delivery, DeliveryReading } from './delivery';
+import { AccountMemory } from './accountMemory';
 import { DeliveryDeduplicator } from './deliveryDeduplicator';
 import { AUTHORED_EVENTS, onlyFromKey, readTriggerAccount, readTriggerSettings } from './settings';
-import type { TriggerSettings } from './settings';
+import type { TriggerAccount, TriggerSettings } from './settings';
 import { simplifyDelivery } from './simplify';
 import type { SimpleDelivery } from './simplify';
 
@@ -29,6 +31,8 @@ interface DeliveryResponse {
 
 // One per n8n process: every workflow's trigger keys its own entries (see deliveryKey).
 const deduplicator = new DeliveryDeduplicator();
+// One per n8n process, keyed by credential ID.
+const accountMemory = new AccountMemory();
 
 /** Answers the request itself: n8n then sends nothing more and starts no execution. */
 function answer(res: DeliveryResponse, status: number, message: string): IWebhookResponseData {
@@ -218,14 +222,21 @@ export class HypersenderTrigger implements INodeType {
 		const req = this.getRequestObject() as DeliveryRequest;
 		const res = this.getResponseObject() as DeliveryResponse;
 
-		const account = await readTriggerAccount(this);
 		// The same answer whatever is wrong: a stranger learns nothing about the configuration.
 		const unauthorized = "The Authorization header does not match the trigger's Webhook Authorization";
-		if ('problem' in account) {
-			this.logger.warn(`Hypersender Trigger refused a delivery: ${account.problem}. ${account.fix}`);
-			return answer(res, 401, unauthorized);
+		const matchesDelivery = (candidate: TriggerAccount) => authorizationMatches(req.headers.authorization, candidate.secret);
+		const credentialId = this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? undefined;
+		let account = credentialId === undefined ? undefined : accountMemory.recall(credentialId, matchesDelivery);
+		if (!account) {
+			const read = await readTriggerAccount(this);
+			if ('problem' in read) {
+				this.logger.warn(`Hypersender Trigger refused a delivery: ${read.problem}. ${read.fix}`);
+				return answer(res, 401, unauthorized);
+			}
+			if (!matchesDelivery(read)) return answer(res, 401, unauthorized);
+			if (credentialId !== undefined) accountMemory.remember(credentialId, read);
+			account = read;
 		}
-		if (!authorizationMatches(req.headers.authorization, account.secret)) return answer(res, 401, unauthorized);
 
 		const reading = await readBodyOf(req);
 		if ('problem' in reading) {

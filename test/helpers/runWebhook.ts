@@ -94,7 +94,8 @@ export class WebhookHarness {
 			position: [0, 0],
 			webhookId: WEBHOOK_ID,
 			parameters,
-			credentials: { hypersenderApi: { id: '1', name: 'Hypersender account' } },
+			// A credential of its own: the trigger remembers a credential for a few seconds by its ID.
+			credentials: { hypersenderApi: { id: `credential-${workflowCounter}`, name: 'Hypersender account' } },
 		};
 		const nextNode: INode | undefined = next && {
 			id: 'next',
