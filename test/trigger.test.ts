@@ -62,6 +62,7 @@ const TEXT_ITEM = {
 	has_media: false,
 	media_url: null,
 	media_mimetype: null,
+	media_filename: null,
 	ack: 'SERVER',
 	reply_to: null,
 	instance_id: INSTANCE_ID,
@@ -113,7 +114,7 @@ describe('Hypersender Trigger: realistic deliveries through n8n-core', () => {
 		};
 		expect(await harness.deliver(delivery('message.any', payload), AUTH)).toEqual(STARTED);
 		expect(jsonOf((await harness.executions())[0].items)).toEqual([
-			{ ...TEXT_ITEM, text: 'Invoice attached', message_id: payload.id, has_media: true, media_url: 'https://app.hypersender.com/media/abc.pdf', media_mimetype: 'application/pdf' },
+			{ ...TEXT_ITEM, text: 'Invoice attached', message_id: payload.id, has_media: true, media_url: 'https://app.hypersender.com/media/abc.pdf', media_mimetype: 'application/pdf', media_filename: 'invoice.pdf' },
 		]);
 	});
 
@@ -159,6 +160,7 @@ describe('Hypersender Trigger: realistic deliveries through n8n-core', () => {
 				has_media: false,
 				media_url: null,
 				media_mimetype: null,
+				media_filename: null,
 				ack: 'READ',
 				reply_to: null,
 				instance_id: INSTANCE_ID,
@@ -583,6 +585,7 @@ describe('Simplify: odd payloads', () => {
 				has_media: false,
 				media_url: null,
 				media_mimetype: null,
+				media_filename: null,
 				ack: null,
 				reply_to: null,
 				instance_id: INSTANCE_ID,

@@ -158,7 +158,7 @@ export class HypersenderTrigger implements INodeType {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to return one flat item (event, chat_id, phone, lid, from_me, is_group, text, message_id, timestamp, has_media, media_url, media_mimetype, ack, reply_to, instance_id) instead of the raw delivery',
+					'Whether to return one flat item (event, chat_id, phone, lid, from_me, is_group, text, message_id, timestamp, has_media, media_url, media_mimetype, media_filename, ack, reply_to, instance_id) instead of the raw delivery',
 			},
 			{
 				displayName: 'Options',

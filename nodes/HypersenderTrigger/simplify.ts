@@ -26,6 +26,8 @@ export interface SimpleDelivery extends IDataObject {
 	has_media: boolean;
 	media_url: string | null;
 	media_mimetype: string | null;
+	/** The file name the sender's WhatsApp gave the attachment (documents carry one). */
+	media_filename: string | null;
 	ack: string | null;
 	reply_to: string | null;
 	instance_id: string | null;
@@ -176,6 +178,7 @@ export function simplifyDelivery({ event, data }: Delivery): SimpleDelivery {
 		has_media: message.hasMedia === true || mediaUrl !== null,
 		media_url: mediaUrl,
 		media_mimetype: text(media.mimetype),
+		media_filename: text(media.filename),
 		ack: ackName,
 		reply_to: subject.replyTo,
 		instance_id: text(envelope.instanceId),

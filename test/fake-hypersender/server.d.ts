@@ -58,6 +58,16 @@ export interface QueuedOutcome {
 	body?: Record<string, unknown>;
 }
 
+export interface MediaRequest {
+	/** 'api': the API's own origin (`url`); 'other': the second origin (`otherOrigin`). */
+	origin: 'api' | 'other';
+	path: string;
+	authorization: string | undefined;
+}
+
+export type MediaFileName = 'voice.ogg' | 'photo.jpg' | 'invoice.pdf';
+export const MEDIA_FILES: Record<MediaFileName, { contentType: string; bytes: Buffer }>;
+
 export class FakeHypersender {
 	constructor(options?: FakeHypersenderOptions);
 	url: string;
@@ -70,6 +80,12 @@ export class FakeHypersender {
 	stats: { total: number; rateLimited: number; messagesCapped: number };
 	messageRateLimit: number | undefined;
 	start(port?: number): Promise<this>;
+	/** The second origin (another port on 127.0.0.1): media links there need no auth. */
+	otherOrigin: string;
+	/** Every request for a media link, with its Authorization header. */
+	mediaRequests: MediaRequest[];
+	/** `<url or otherOrigin>/media/<path>`: a file name, or expired/<status>/<file>, login/<file>, big/<bytes>, big-declared/<bytes>, trickle/<file>, redirect?to=<url>. */
+	mediaLink(path: string, options?: { other?: boolean }): string;
 	stop(): Promise<void>;
 	reset(): void;
 	/** How many requests the hang switches left unanswered with their connection open (a client still waiting for them). */

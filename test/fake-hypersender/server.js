@@ -25,8 +25,19 @@
  * It prints one JSON line {"url", "apiBaseUrl", "token", "instanceId"} once listening.
  * To look inside from a browser or curl (no auth): GET /__fake/contacts (the address book),
  * GET /__fake/requests (what was sent).
+ *
+ * Media links (Hypersender does not document how its incoming media URLs look): GET
+ * /media/<file> serves voice.ogg, photo.jpg or invoice.pdf (mediaFiles.js), on the API's origin
+ * only with the Bearer token (401 otherwise), and on a second origin (`otherOrigin`, another port
+ * on 127.0.0.1) without any auth. Every media request is recorded in `mediaRequests` with its
+ * Authorization. Paths that misbehave, on both origins: /media/expired/<status>/<file>,
+ * /media/login/<file> (an HTML login page), /media/big/<bytes> (that many bytes, no
+ * Content-Length; /media/big-declared/<bytes> announces them), /media/trickle/<file> (the
+ * first bytes, then nothing until `stop`), /media/redirect?to=<url> (302).
  */
 const http = require('node:http');
+
+const { MEDIA_FILES } = require('./mediaFiles');
 
 const API_PREFIX = '/api/whatsapp/v2/';
 
@@ -112,10 +123,14 @@ class FakeHypersender {
 		this.unanswered = new Set();
 		this.server = http.createServer((req, res) => this.handle(req, res));
 		this.server.keepAliveTimeout = 30_000;
-		this.server.on('connection', (socket) => {
-			this.sockets.add(socket);
-			socket.on('close', () => this.sockets.delete(socket));
-		});
+		/** The second origin: media links on another host than the API's, served without auth. */
+		this.otherServer = http.createServer((req, res) => this.handleMedia(req, res, new URL(req.url, 'http://127.0.0.1'), 'other'));
+		for (const server of [this.server, this.otherServer]) {
+			server.on('connection', (socket) => {
+				this.sockets.add(socket);
+				socket.on('close', () => this.sockets.delete(socket));
+			});
+		}
 	}
 
 	async start(port = 0) {
@@ -124,6 +139,11 @@ class FakeHypersender {
 			this.server.listen(port, '127.0.0.1', resolve);
 		});
 		this.url = `http://127.0.0.1:${this.server.address().port}`;
+		await new Promise((resolve, reject) => {
+			this.otherServer.once('error', reject);
+			this.otherServer.listen(0, '127.0.0.1', resolve);
+		});
+		this.otherOrigin = `http://127.0.0.1:${this.otherServer.address().port}`;
 		return this;
 	}
 
@@ -145,12 +165,62 @@ class FakeHypersender {
 
 	async stop() {
 		for (const socket of this.sockets) socket.destroy();
-		await new Promise((resolve) => this.server.close(() => resolve()));
+		await Promise.all([this.server, this.otherServer].map((server) => new Promise((resolve) => server.close(() => resolve()))));
+	}
+
+	/** A media link: `/media/<path>` on the API's origin (needs the token), or on `otherOrigin` with `{ other: true }`. */
+	mediaLink(path, { other = false } = {}) {
+		return `${other ? this.otherOrigin : this.url}/media/${path}`;
+	}
+
+	/** Serves a media link (see the header); on the API's origin only with the token. */
+	handleMedia(req, res, url, origin) {
+		this.mediaRequests.push({ origin, path: url.pathname, authorization: req.headers.authorization });
+		req.resume();
+		if (origin === 'api' && req.headers.authorization !== `Bearer ${this.token}`) return json(res, 401, { message: 'Unauthenticated.' });
+		const [kind, ...rest] = url.pathname.slice('/media/'.length).split('/');
+		const file = (name) => MEDIA_FILES[name];
+		if (kind === 'redirect') {
+			res.writeHead(302, { Location: url.searchParams.get('to') ?? '/', 'Content-Length': 0 });
+			return res.end();
+		}
+		if (kind === 'expired') return json(res, Number(rest[0]), { message: 'This link has expired.' });
+		if (kind === 'login') {
+			const page = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form>Sign in to Hypersender</form></body></html>';
+			res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page) });
+			return res.end(page);
+		}
+		if (kind === 'big' || kind === 'big-declared') {
+			const size = Number(rest[0]);
+			res.writeHead(200, { 'Content-Type': 'application/octet-stream', ...(kind === 'big-declared' ? { 'Content-Length': size } : {}) });
+			const chunk = Buffer.alloc(64 * 1024, 7);
+			let sent = 0;
+			// Written as the client reads: a client that gives up stops it.
+			const pump = () => {
+				while (sent < size && !res.destroyed) {
+					const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
+					sent += part.length;
+					if (!res.write(part)) return res.once('drain', pump);
+				}
+				if (!res.destroyed) res.end();
+			};
+			return pump();
+		}
+		const served = file(kind === 'trickle' ? rest[0] : kind);
+		if (!served) return json(res, 404, { message: 'Not Found' });
+		if (kind === 'trickle') {
+			res.writeHead(200, { 'Content-Type': served.contentType, 'Content-Length': served.bytes.length });
+			return res.write(served.bytes.subarray(0, 8));
+		}
+		res.writeHead(200, { 'Content-Type': served.contentType, 'Content-Length': served.bytes.length });
+		res.end(served.bytes);
 	}
 
 	reset() {
 		this.contacts.clear();
 		this.requests = [];
+		/** Every request for a media link: `{ origin: 'api' | 'other', path, authorization }`. */
+		this.mediaRequests = [];
 		this.failures = [];
 		this.connectionsToDrop = 0;
 		this.rawAnswers = [];
@@ -245,6 +315,7 @@ class FakeHypersender {
 			const bytes = Buffer.concat(chunks);
 			const url = new URL(req.url, 'http://127.0.0.1');
 			if (url.pathname.startsWith('/__fake/')) return this.handleControl(req, res, url);
+			if (url.pathname.startsWith('/media/')) return this.handleMedia(req, res, url, 'api');
 			this.stats.total++;
 			const answer = () => {
 				const { status, body, headers, raw: rawAnswer } = this.answer(req, url, bytes);
@@ -632,7 +703,7 @@ function fileBody(input) {
 	return errors;
 }
 
-module.exports = { FakeHypersender, contactKey, REFUSALS, SEND_ENDPOINTS };
+module.exports = { FakeHypersender, contactKey, REFUSALS, SEND_ENDPOINTS, MEDIA_FILES };
 
 if (require.main === module) {
 	const args = process.argv.slice(2);

@@ -25,6 +25,7 @@ import { maxWaitMsOf, reportOutcome, waitForOutcome } from './queuedRequest';
 import { keepingToolCallRefusal } from './aiTool';
 import { countedInNodeRun, sendItemInNodeRun } from './sendsOfNodeRun';
 import { parameterOfItem } from '../shared/itemParameters';
+import { isPrivateHost } from '../shared/networkAddress';
 
 
 // Operations whose request, sent twice, reaches the recipient twice. Reactions, read receipts,
@@ -146,25 +147,6 @@ function mediaUrlOf(ctx: IExecuteSingleFunctions): string {
 		raw === '' ? 'is empty' : 'is not an http(s) URL',
 		"Give the public http:// or https:// address of the file (Hypersender downloads it without any login), or set 'Source' to 'Binary File' to upload a file from this item.",
 	);
-}
-
-/**
- * Whether a URL's host (as `new URL` normalizes it) names this machine or a private network:
- * localhost, 0.0.0.0, 127/8, 10/8, 172.16/12, 192.168/16, 169.254/16, ::1, and IPv4 written as
- * IPv6 (::ffff:a.b.c.d, which URL turns into hex).
- */
-function isPrivateHost(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '::') return true;
-	const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-	const octets = mapped
-		? [parseInt(mapped[1], 16) >> 8, parseInt(mapped[1], 16) & 255, parseInt(mapped[2], 16) >> 8, parseInt(mapped[2], 16) & 255]
-		: /^\d+\.\d+\.\d+\.\d+$/.test(host)
-			? host.split('.').map(Number)
-			: undefined;
-	if (!octets) return false;
-	const [a, b] = octets;
-	return a === 0 || a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
 }
 
 interface UploadedFile {

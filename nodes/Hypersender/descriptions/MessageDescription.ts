@@ -1,7 +1,9 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { downloadMediaOfItem } from '../actions/downloadMedia';
 import { messagePreSend, sendAndReport } from '../actions/message';
 import { MAX_WAIT_SECONDS } from '../actions/queuedRequest';
+import { MAX_MEDIA_MB, MEDIA_TIMEOUT_SECONDS } from '../transport/media';
 import { operation, operationSelector, toolDescriptions } from './operation';
 
 const forMessage = (...operation: string[]) => ({ show: { resource: ['message'], operation } });
@@ -19,6 +21,14 @@ export const messageOperations: INodeProperties = operationSelector(
 	'message',
 	[
 		messageOperation('delete', 'Delete', 'Delete a message', 'Delete a message for everyone', 'DELETE'),
+		operation({
+			value: 'downloadMedia',
+			name: 'Download Media',
+			action: 'Download the media of a message',
+			description: 'Get the voice note, photo, video or document of a received message as a binary file',
+			method: 'GET',
+			runner: downloadMediaOfItem,
+		}),
 		messageOperation('forward', 'Forward', 'Forward a message', 'Forward a message to another chat'),
 		messageOperation('markSeen', 'Mark as Seen', 'Mark a message as seen', 'Send a read receipt for a message'),
 		messageOperation('react', 'React', 'React to a message', 'React with an emoji, or remove the reaction', 'PUT'),
@@ -36,6 +46,25 @@ export const messageOperations: INodeProperties = operationSelector(
 const messageIdDescription = 'A WhatsApp message ID such as true_12132132130@c.us_3EB08F6AD2A432386EFA0E: the message_id output of a send, or the ID from a webhook';
 
 export const messageFields: INodeProperties[] = [
+	{
+		displayName: 'Media URL',
+		name: 'downloadUrl',
+		type: 'string',
+		required: true,
+		default: '={{ $json.media_url }}',
+		displayOptions: forMessage('downloadMedia'),
+		description:
+			"The media link of a received message: the Hypersender Trigger's media_url, or the whole message item ({{ $json }}, also a raw delivery). Links on the credential's Base URL get the API token; any other address is fetched without it.",
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'outputBinaryField',
+		type: 'string',
+		required: true,
+		default: 'data',
+		displayOptions: forMessage('downloadMedia'),
+		hint: 'The name of the output binary field to put the file in',
+	},
 	{
 		displayName: 'Text',
 		name: 'text',
@@ -237,6 +266,24 @@ const ALL_MESSAGE_OPERATIONS = (messageOperations.options as INodePropertyOption
 
 /** The Message operations' own entries of the node's Options collection. */
 export const messageOptions: INodeProperties[] = [
+	{
+		displayName: 'Download Timeout (Seconds)',
+		name: 'downloadTimeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: MEDIA_TIMEOUT_SECONDS.min, maxValue: MEDIA_TIMEOUT_SECONDS.max },
+		default: 60, // MEDIA_TIMEOUT_SECONDS.fallback; n8n's lint wants the literal
+		displayOptions: forMessageOption('downloadMedia'),
+		description: 'How long the whole download may take, redirects included; a server that sends slowly or never finishes fails the item then',
+	},
+	{
+		displayName: 'Max File Size (MB)',
+		name: 'maxFileSizeMb',
+		type: 'number',
+		typeOptions: { minValue: MAX_MEDIA_MB.min, maxValue: MAX_MEDIA_MB.max },
+		default: 25, // MAX_MEDIA_MB.fallback; n8n's lint wants the literal
+		displayOptions: forMessageOption('downloadMedia'),
+		description: 'A larger file fails the item, and nothing of it is kept',
+	},
 	{
 		displayName: 'File Name',
 		name: 'fileName',

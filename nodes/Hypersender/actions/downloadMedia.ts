@@ -1,0 +1,53 @@
+/**
+ * Message > Download Media: the file of an incoming message as n8n binary data, downloaded by
+ * transport/media.ts (the token rule, redirects, limits). The item's JSON is kept; the file is
+ * added under the binary field the user names.
+ */
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecutePaginationFunctions, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { invalidItemValue } from '../shared/itemInput';
+import { parameterOfItem } from '../shared/itemParameters';
+import { readWholeNumberOption } from '../shared/options';
+import { downloadMedia, MAX_MEDIA_MB, MediaDownloadError, mediaSourceOf, mediaUrlProblem, MEDIA_TIMEOUT_SECONDS } from '../transport/media';
+import type { MediaSource } from '../transport/media';
+
+const URL_FIX =
+	"Map the message's media link, e.g. {{ $json.media_url }} from the Hypersender Trigger (or the whole message item, {{ $json }}). A message without media (has_media false) has none: filter those out before this node.";
+
+/**
+ * What 'Media URL' names: a URL (with the file's type, name and message ID when it is the item's
+ * own media link), or a message item, payload or media object. Empty means the item itself, so
+ * the default `{{ $json.media_url }}` also finds the media of a raw (not simplified) delivery.
+ */
+function mediaSourceOfItem(ctx: IExecuteSingleFunctions): MediaSource {
+	const raw = parameterOfItem(ctx, 'downloadUrl', '') as unknown;
+	const ofItem = mediaSourceOf(ctx.getInputData().json);
+	const empty = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+	const source = empty ? ofItem : typeof raw === 'string' ? (ofItem?.url === raw.trim() ? ofItem : { url: raw.trim() }) : mediaSourceOf(raw);
+	const problem = source ? mediaUrlProblem(source.url) : empty ? 'is empty, and the item has no media link' : 'holds no media link';
+	if (source && problem === undefined) return source;
+	throw invalidItemValue(ctx, 'Media URL', source?.url ?? raw ?? '', problem ?? 'is not a URL', URL_FIX);
+}
+
+function outputFieldOf(ctx: IExecuteSingleFunctions): string {
+	const raw = parameterOfItem(ctx, 'outputBinaryField', 'data') as unknown;
+	if (typeof raw === 'string' && raw.trim() !== '') return raw.trim();
+	throw invalidItemValue(ctx, 'Put Output File in Field', raw ?? '', 'is not a field name', "Name the binary field the file goes into, e.g. 'data'.");
+}
+
+/** Runner of Download Media: checks the item's input, downloads, and outputs the item with the file. */
+export async function downloadMediaOfItem(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
+	const item = this.getInputData();
+	const source = mediaSourceOfItem(this);
+	const field = outputFieldOf(this);
+	const limits = { maxBytes: readWholeNumberOption(this, MAX_MEDIA_MB) * 1024 * 1024, timeoutMs: readWholeNumberOption(this, MEDIA_TIMEOUT_SECONDS) * 1000 };
+	const itemIndex = this.getItemIndex();
+	try {
+		const file = await downloadMedia(this, source, limits);
+		return [{ json: item.json, binary: { ...item.binary, [field]: file }, pairedItem: { item: itemIndex } }];
+	} catch (error) {
+		const failure = error instanceof MediaDownloadError ? error : new MediaDownloadError(String(error), 'Run the item again.');
+		throw new NodeOperationError(this.getNode(), `${failure.message} (item ${itemIndex})`, { itemIndex, description: `No file was output for this item. ${failure.fix}` });
+	}
+}
