@@ -3,10 +3,12 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../Hypersender/shared/credential';
+import { mediaSourceOf } from '../Hypersender/transport/media';
 import { authorizationMatches, MAX_DELIVERY_BYTES, readDelivery } from './delivery';
 import type { Delivery, DeliveryReading } from './delivery';
 import { AccountMemory } from './accountMemory';
 import { DeliveryDeduplicator } from './deliveryDeduplicator';
+import { startWithMedia } from './media';
 import { AUTHORED_EVENTS, onlyFromKey, readTriggerAccount, readTriggerSettings } from './settings';
 import type { TriggerAccount, TriggerSettings } from './settings';
 import { simplifyDelivery } from './simplify';
@@ -177,6 +179,14 @@ export class HypersenderTrigger implements INodeType {
 							"The country of numbers in 'Only From' written without + or 00, e.g. 0151 23456789: an ISO country code (DE, US), a calling code (49) or an English country name",
 					},
 					{
+						displayName: 'Download Media',
+						name: 'downloadMedia',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether a message with a voice note, photo, video or document starts the workflow with the file as binary data ('data'; up to 25 MB, within a minute). Hypersender is answered first; a failed download still starts the workflow, with media_error saying why.",
+					},
+					{
 						displayName: 'Ignore Group Messages',
 						name: 'ignoreGroups',
 						type: 'boolean',
@@ -263,6 +273,9 @@ export class HypersenderTrigger implements INodeType {
 		if (key !== undefined && !deduplicator.firstSighting(key)) {
 			return acknowledge('Ignored: this event was already delivered');
 		}
-		return { workflowData: [this.helpers.returnJsonArray(settings.simplify ? simple : delivery.body)] };
+		const output = settings.simplify ? simple : delivery.body;
+		const media = settings.downloadMedia ? mediaSourceOf(simple) : undefined;
+		if (media) return await startWithMedia(this, res, output, media);
+		return { workflowData: [this.helpers.returnJsonArray(output)] };
 	}
 }

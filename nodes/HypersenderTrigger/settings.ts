@@ -20,6 +20,8 @@ export interface TriggerSettings {
 	/** Normalized chat IDs; undefined when every chat is welcome. */
 	onlyFrom: Set<string> | undefined;
 	simplify: boolean;
+	/** Download Media: a delivery with media starts the workflow with the file as binary data. */
+	downloadMedia: boolean;
 }
 
 export interface TriggerAccount {
@@ -91,12 +93,13 @@ export function readTriggerSettings(ctx: TriggerContext): TriggerSettings {
 			description: `Select at least one event under 'Events', e.g. Message (Incoming and Sent). Got ${quoteValue(events)}.`,
 		});
 	}
-	const options = ctx.getNodeParameter('options', {}) as { ignoreGroups?: unknown; onlyFrom?: unknown; country?: unknown };
+	const options = ctx.getNodeParameter('options', {}) as { ignoreGroups?: unknown; onlyFrom?: unknown; country?: unknown; downloadMedia?: unknown };
 	return {
 		events: new Set(events.map(String)),
 		ignoreOwnMessages: ctx.getNodeParameter('ignoreOwnMessages', true) !== false,
 		ignoreGroups: options.ignoreGroups === true,
 		onlyFrom: onlyFromOf(ctx, options.onlyFrom, options.country),
 		simplify: ctx.getNodeParameter('simplify', true) !== false,
+		downloadMedia: options.downloadMedia === true,
 	};
 }

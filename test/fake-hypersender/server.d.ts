@@ -84,8 +84,10 @@ export class FakeHypersender {
 	otherOrigin: string;
 	/** Every request for a media link, with its Authorization header. */
 	mediaRequests: MediaRequest[];
-	/** `<url or otherOrigin>/media/<path>`: a file name, or expired/<status>/<file>, login/<file>, big/<bytes>, big-declared/<bytes>, trickle/<file>, redirect?to=<url>. */
+	/** `<url or otherOrigin>/media/<path>`: a file name, or expired/<status>/<file>, login/<file>, big/<bytes>, big-declared/<bytes>, trickle/<file>, redirect?to=<url>, loop (redirects to itself). */
 	mediaLink(path: string, options?: { other?: boolean }): string;
+	/** Closes the open trickle links mid-file, as a server that goes away. */
+	cutOffTrickles(): void;
 	stop(): Promise<void>;
 	reset(): void;
 	/** How many requests the hang switches left unanswered with their connection open (a client still waiting for them). */

@@ -33,7 +33,8 @@
  * Authorization. Paths that misbehave, on both origins: /media/expired/<status>/<file>,
  * /media/login/<file> (an HTML login page), /media/big/<bytes> (that many bytes, no
  * Content-Length; /media/big-declared/<bytes> announces them), /media/trickle/<file> (the
- * first bytes, then nothing until `stop`), /media/redirect?to=<url> (302).
+ * first bytes, then nothing until `cutOffTrickles` or `stop`), /media/redirect?to=<url> (302),
+ * /media/loop (302 to itself).
  */
 const http = require('node:http');
 
@@ -173,6 +174,12 @@ class FakeHypersender {
 		return `${other ? this.otherOrigin : this.url}/media/${path}`;
 	}
 
+	/** Closes the connections of the trickle links mid-file, as a server that goes away. */
+	cutOffTrickles() {
+		for (const res of this.trickling) res.destroy();
+		this.trickling.clear();
+	}
+
 	/** Serves a media link (see the header); on the API's origin only with the token. */
 	handleMedia(req, res, url, origin) {
 		this.mediaRequests.push({ origin, path: url.pathname, authorization: req.headers.authorization });
@@ -180,6 +187,10 @@ class FakeHypersender {
 		if (origin === 'api' && req.headers.authorization !== `Bearer ${this.token}`) return json(res, 401, { message: 'Unauthenticated.' });
 		const [kind, ...rest] = url.pathname.slice('/media/'.length).split('/');
 		const file = (name) => MEDIA_FILES[name];
+		if (kind === 'loop') {
+			res.writeHead(302, { Location: url.pathname, 'Content-Length': 0 });
+			return res.end();
+		}
 		if (kind === 'redirect') {
 			res.writeHead(302, { Location: url.searchParams.get('to') ?? '/', 'Content-Length': 0 });
 			return res.end();
@@ -210,6 +221,7 @@ class FakeHypersender {
 		if (!served) return json(res, 404, { message: 'Not Found' });
 		if (kind === 'trickle') {
 			res.writeHead(200, { 'Content-Type': served.contentType, 'Content-Length': served.bytes.length });
+			this.trickling.add(res);
 			return res.write(served.bytes.subarray(0, 8));
 		}
 		res.writeHead(200, { 'Content-Type': served.contentType, 'Content-Length': served.bytes.length });
@@ -221,6 +233,8 @@ class FakeHypersender {
 		this.requests = [];
 		/** Every request for a media link: `{ origin: 'api' | 'other', path, authorization }`. */
 		this.mediaRequests = [];
+		/** Answers of trickle links still open (`cutOffTrickles` or `stop` ends them). */
+		this.trickling = new Set();
 		this.failures = [];
 		this.connectionsToDrop = 0;
 		this.rawAnswers = [];

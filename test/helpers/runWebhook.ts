@@ -74,6 +74,9 @@ export class WebhookHarness {
 	/** Executions started so far, in start order; each settles into `executions`. */
 	private readonly running: Array<Promise<Execution>> = [];
 
+	/** Deliveries being served: a node that answered itself may start its execution later. */
+	private readonly serving: Array<Promise<void>> = [];
+
 	private constructor(
 		private readonly server: Server,
 		private readonly workflow: Workflow,
@@ -120,10 +123,11 @@ export class WebhookHarness {
 		const description = harnessWebhookDescription();
 		const harness = new WebhookHarness(server, workflow, workflow.nodes[TRIGGER_NAME], credentials, mode, NodeHelpers.getNodeWebhookUrl(base, workflowId, trigger, description.path));
 		server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-			harness.serve(req, res).catch((error: Error) => {
+			const served = harness.serve(req, res).catch((error: Error) => {
 				if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
 				res.end(`harness failure: ${error.stack ?? error.message}`);
 			});
+			harness.serving.push(served);
 		});
 		return harness;
 	}
@@ -154,12 +158,19 @@ export class WebhookHarness {
 		return { status: response.status, body: parsed };
 	}
 
+	/** How many executions have started so far (finished or not). */
+	executionsStarted(): number {
+		return this.running.length;
+	}
+
 	/** Every execution started so far, once all have finished. */
 	async executions(): Promise<Execution[]> {
+		await Promise.all(this.serving);
 		return await Promise.all(this.running);
 	}
 
 	async stop(): Promise<void> {
+		await Promise.allSettled(this.serving);
 		await Promise.allSettled(this.running);
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}
@@ -229,6 +240,8 @@ export class WebhookHarness {
 		// As n8n's handleImmediateWebhookResponse.
 		if (result.noWebhookResponse) {
 			if (!res.writableEnded) throw new Error('the node said it answered, but the response is still open');
+			// As n8n: a node that answered the request itself may still start the workflow.
+			if (result.workflowData !== undefined) this.running.push(this.execute(executionId, result.workflowData));
 			return;
 		}
 		if (result.workflowData === undefined) {

@@ -217,9 +217,10 @@ async function readAtMost(stream: Readable, maxBytes: number, signal: AbortSigna
 			signal.removeEventListener('abort', onAbort);
 			resolve(Buffer.concat(chunks));
 		});
-		stream.on('error', fail);
-		// A connection closed before the end: a partial file is no file.
-		stream.on('close', () => fail(new MediaDownloadError('The media download was cut off before the file was complete', 'Run the item again; if it keeps failing, the server closes the connection early.')));
+		// A connection reset or closed before the end: a partial file is no file.
+		const cutOff = () => fail(new MediaDownloadError('The media download was cut off before the file was complete', 'Run the item again; if it keeps failing, the server closes the connection early.'));
+		stream.on('error', cutOff);
+		stream.on('close', cutOff);
 	});
 }
 
