@@ -107,7 +107,7 @@ describe('Download Media: where the token goes', () => {
 	});
 
 	test('redirects are followed a bounded number of times', async () => {
-		expect(errorOf(await downloadOne(triggerItem(fake.mediaLink('loop', { other: true })))).message).toBe('The media link redirected more than 5 times (item 0)');
+		expect(errorOf(await downloadOne(triggerItem(fake.mediaLink('loop', { other: true })))).message).toBe('The media link redirected more than 5 times');
 		expect(fake.mediaRequests).toHaveLength(6);
 	});
 });
@@ -138,7 +138,7 @@ describe('Download Media: what the item names', () => {
 	])('%s fails the item before any request, naming the field and the fix', async (_, item, parameters, message) => {
 		const error = errorOf(await downloadOne(item, parameters));
 		expect(error.message).toContain(message);
-		expect(error.description).toContain('{{ $json.media_url }}');
+		expect(error.description).toContain('Nothing was sent for this item. Map the message\'s media link, e.g. {{ $json.media_url }}');
 		expect(fake.mediaRequests).toHaveLength(0);
 	});
 
@@ -153,7 +153,7 @@ describe('Download Media: what the item names', () => {
 describe('Download Media: what a hostile or expired link gets', () => {
 	test.each([403, 404, 410])('HTTP %i: the link expired or is not yours, with the fix', async (status) => {
 		const error = errorOf(await downloadOne(triggerItem(fake.mediaLink(`expired/${status}/voice.ogg`))));
-		expect(error.message).toBe(`The media link answered HTTP ${status} (${fake.url}): the link expired or is not yours (item 0)`);
+		expect(error.message).toBe(`The media link answered HTTP ${status} (${fake.url}): the link expired or is not yours`);
 		expect(error.description).toContain("the Trigger's 'Download Media' option");
 	});
 
@@ -168,7 +168,7 @@ describe('Download Media: what a hostile or expired link gets', () => {
 		['not announced', 'big'],
 	])('a file over Max File Size (its size %s) fails the item, and nothing of it is kept', async (_, kind) => {
 		const item = await downloadOne(triggerItem(fake.mediaLink(`${kind}/${2 * 1024 * 1024 + 1}`, { other: true })), { options: { maxFileSizeMb: 2 } });
-		expect(errorOf(item).message).toBe('The media file is larger than the Max File Size of 2 MB (item 0)');
+		expect(errorOf(item).message).toBe('The media file is larger than the Max File Size of 2 MB');
 		expect(item.binary).toBeUndefined();
 	});
 
@@ -185,7 +185,7 @@ describe('Download Media: what a hostile or expired link gets', () => {
 		expect(heldClock.sleepsHeld()).toBeGreaterThan(0);
 		heldClock.advance(1);
 		const item = await running;
-		expect(errorOf(item).message).toBe('The media download did not finish within 5 s (item 0)');
+		expect(errorOf(item).message).toBe('The media download did not finish within 5 s');
 		expect(item.binary).toBeUndefined();
 	});
 

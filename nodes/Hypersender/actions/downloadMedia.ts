@@ -1,15 +1,16 @@
 /**
  * Message > Download Media: the file of an incoming message as n8n binary data, downloaded by
- * transport/media.ts (the token rule, redirects, limits). The item's JSON is kept; the file is
- * added under the binary field the user names.
+ * transport/media.ts (the token rule, redirects, limits). The preSend hook reads and checks the
+ * item's input into the request; the runner downloads it. The item's JSON is kept, and the file
+ * is added under the binary field the user names.
  */
-import { NodeOperationError } from 'n8n-workflow';
-import type { IExecutePaginationFunctions, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { DeclarativeRestApiSettings, IDataObject, IExecutePaginationFunctions, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { PreSend } from '../descriptions/operation';
 import { invalidItemValue } from '../shared/itemInput';
 import { parameterOfItem } from '../shared/itemParameters';
 import { readWholeNumberOption } from '../shared/options';
-import { downloadMedia, MAX_MEDIA_MB, MediaDownloadError, mediaSourceOf, mediaUrlProblem, MEDIA_TIMEOUT_SECONDS } from '../transport/media';
+import { downloadMedia, MAX_MEDIA_MB, mediaSourceOf, mediaUrlProblem, MEDIA_TIMEOUT_SECONDS } from '../transport/media';
 import type { MediaSource } from '../transport/media';
 
 const URL_FIX =
@@ -36,18 +37,32 @@ function outputFieldOf(ctx: IExecuteSingleFunctions): string {
 	throw invalidItemValue(ctx, 'Put Output File in Field', raw ?? '', 'is not a field name', "Name the binary field the file goes into, e.g. 'data'.");
 }
 
-/** Runner of Download Media: checks the item's input, downloads, and outputs the item with the file. */
-export async function downloadMediaOfItem(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
-	const item = this.getInputData();
+/** What the runner downloads, as the preSend hook read it: carried in the request's body. */
+interface DownloadRequest extends IDataObject {
+	source: MediaSource & IDataObject;
+	field: string;
+	maxBytes: number;
+	timeoutMs: number;
+}
+
+export const putDownloadMedia: PreSend = async function (requestOptions) {
 	const source = mediaSourceOfItem(this);
-	const field = outputFieldOf(this);
-	const limits = { maxBytes: readWholeNumberOption(this, MAX_MEDIA_MB) * 1024 * 1024, timeoutMs: readWholeNumberOption(this, MEDIA_TIMEOUT_SECONDS) * 1000 };
+	const download: DownloadRequest = {
+		source: { ...source },
+		field: outputFieldOf(this),
+		maxBytes: readWholeNumberOption(this, MAX_MEDIA_MB) * 1024 * 1024,
+		timeoutMs: readWholeNumberOption(this, MEDIA_TIMEOUT_SECONDS) * 1000,
+	};
+	requestOptions.url = source.url;
+	requestOptions.body = download;
+	return requestOptions;
+};
+
+/** Runner of Download Media: downloads the file the preSend hook checked, and outputs the item with it. */
+export async function downloadMediaOfItem(this: IExecutePaginationFunctions, requestData: DeclarativeRestApiSettings.ResultOptions): Promise<INodeExecutionData[]> {
+	const { source, field, maxBytes, timeoutMs } = requestData.options.body as DownloadRequest;
+	const item = this.getInputData();
 	const itemIndex = this.getItemIndex();
-	try {
-		const file = await downloadMedia(this, source, limits);
-		return [{ json: item.json, binary: { ...item.binary, [field]: file }, pairedItem: { item: itemIndex } }];
-	} catch (error) {
-		const failure = error instanceof MediaDownloadError ? error : new MediaDownloadError(String(error), 'Run the item again.');
-		throw new NodeOperationError(this.getNode(), `${failure.message} (item ${itemIndex})`, { itemIndex, description: `No file was output for this item. ${failure.fix}` });
-	}
+	const file = await downloadMedia(this, source, { maxBytes, timeoutMs }, itemIndex);
+	return [{ json: item.json, binary: { ...item.binary, [field]: file }, pairedItem: { item: itemIndex } }];
 }

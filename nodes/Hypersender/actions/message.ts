@@ -23,6 +23,7 @@ import type { PreSend } from '../descriptions/operation';
 import type { HypersenderRequest, SendGate } from '../transport';
 import { maxWaitMsOf, reportOutcome, waitForOutcome } from './queuedRequest';
 import { keepingToolCallRefusal } from './aiTool';
+import { putDownloadMedia } from './downloadMedia';
 import { countedInNodeRun, sendItemInNodeRun } from './sendsOfNodeRun';
 import { parameterOfItem } from '../shared/itemParameters';
 import { isPrivateHost } from '../shared/networkAddress';
@@ -366,6 +367,7 @@ export const messagePreSend: Record<string, PreSend> = Object.fromEntries(
 		stopTyping: putTyping('/stop-typing'),
 		forward: putForward,
 		delete: putDelete,
+		downloadMedia: putDownloadMedia,
 	}).map(([operation, preSend]) => [operation, keepingToolCallRefusal(countedInNodeRun(preSend))]),
 );
 

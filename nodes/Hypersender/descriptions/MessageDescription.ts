@@ -27,6 +27,7 @@ export const messageOperations: INodeProperties = operationSelector(
 			action: 'Download the media of a message',
 			description: 'Get the voice note, photo, video or document of a received message as a binary file',
 			method: 'GET',
+			preSend: [messagePreSend.downloadMedia],
 			runner: downloadMediaOfItem,
 		}),
 		messageOperation('forward', 'Forward', 'Forward a message', 'Forward a message to another chat'),
@@ -54,7 +55,7 @@ export const messageFields: INodeProperties[] = [
 		default: '={{ $json.media_url }}',
 		displayOptions: forMessage('downloadMedia'),
 		description:
-			"The media link of a received message: the Hypersender Trigger's media_url, or the whole message item ({{ $json }}, also a raw delivery). Links on the credential's Base URL get the API token; any other address is fetched without it.",
+			"The media link of a received message: the Hypersender Trigger's media_url, or the whole incoming message item (also a raw delivery, with Simplify off). Links on the credential's Base URL get the API token; any other address is fetched without it.",
 	},
 	{
 		displayName: 'Put Output File in Field',

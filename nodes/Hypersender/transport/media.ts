@@ -18,7 +18,7 @@
  * server that trickles or never finishes ends too); only a complete file becomes binary data,
  * stored by `helpers.prepareBinaryData` the way the instance stores binary data.
  */
-import type { Readable } from 'node:stream';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, ICredentialDataDecryptedObject, IHttpRequestOptions, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME, CREDENTIAL_TYPE } from '../shared/credential';
@@ -62,16 +62,15 @@ export interface MediaLimits {
 	timeoutMs: number;
 }
 
-/** A download that did not give a file: what happened and what the user can do. */
-export class MediaDownloadError extends Error {
-	constructor(
-		message: string,
-		readonly fix: string,
-		readonly httpCode?: string,
-	) {
-		super(message);
-	}
+/** The answer's body as n8n's HTTP helper hands it with `encoding: 'stream'` (Node's IncomingMessage). */
+interface BodyStream {
+	on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+	on(event: 'end' | 'error' | 'close', listener: () => void): unknown;
+	destroy(): unknown;
 }
+
+/** Makes the error of a download that gave no file: what happened, and the fix. */
+type Fail = (message: string, fix: string) => NodeOperationError;
 
 /** Why `raw` cannot be downloaded from, or undefined for an http(s) URL. */
 export function mediaUrlProblem(raw: unknown): string | undefined {
@@ -148,21 +147,20 @@ const isHtml = (mimeType: string | undefined) => mimeType === 'text/html' || mim
 const looksLikeHtml = (bytes: Buffer) => /^\s*<(!doctype\s+html|html[\s>]|head[\s>])/i.test(bytes.subarray(0, 256).toString('utf8'));
 
 /** Where the token may go and which private host may be reached: the credential Base URL's. */
-async function baseUrlOf(ctx: MediaContext): Promise<URL> {
+async function baseUrlOf(ctx: MediaContext, fail: Fail): Promise<URL> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const apiBaseUrl = apiBaseUrlOf(credentials);
-	if (typeof apiBaseUrl !== 'string') throw new MediaDownloadError(apiBaseUrl.message, apiBaseUrl.description);
+	if (typeof apiBaseUrl !== 'string') throw fail(apiBaseUrl.message, apiBaseUrl.description);
 	return new URL(apiBaseUrl);
 }
 
 /** The next hop's URL, or why it may not be fetched. */
-function checkedHop(url: URL, base: URL, what: string): URL {
+function checkedHop(url: URL, base: URL, what: string, fail: Fail): URL {
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new MediaDownloadError(`${what} is not an http(s) URL (${quoteValue(url.protocol)})`, 'Only http:// and https:// media links are downloaded.');
+		throw fail(`${what} is not an http(s) URL (${quoteValue(url.protocol)})`, 'Only http:// and https:// media links are downloaded.');
 	}
 	if (url.hostname !== base.hostname && isPrivateHost(url.hostname)) {
-		throw new MediaDownloadError(
-			`${what} points at a local or private address (${url.host})`,
+		throw fail(`${what} points at a local or private address (${url.host})`,
 			`Only the Base URL's own host (${base.host}) may be a local or private address: a message could otherwise make n8n fetch from this machine or your private network. If your Hypersender proxy runs there, set it as 'Base URL' in ${CREDENTIAL_NAME}.`,
 		);
 	}
@@ -196,21 +194,21 @@ async function requestHop(ctx: MediaContext, url: URL, withToken: boolean, signa
 }
 
 /** The whole body, or an error once it passes `maxBytes`; a body that ends early fails too. */
-async function readAtMost(stream: Readable, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
+async function readAtMost(stream: BodyStream, maxBytes: number, signal: AbortSignal, fail: Fail): Promise<Buffer> {
 	return await new Promise<Buffer>((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
-		const fail = (error: Error) => {
+		const stop = (error: Error) => {
 			signal.removeEventListener('abort', onAbort);
 			stream.destroy();
 			reject(error);
 		};
-		const onAbort = () => fail(new Error('aborted'));
+		const onAbort = () => stop(new Error('aborted'));
 		if (signal.aborted) return onAbort();
 		signal.addEventListener('abort', onAbort, { once: true });
 		stream.on('data', (chunk: Buffer) => {
 			size += chunk.length;
-			if (size > maxBytes) fail(tooLarge(maxBytes));
+			if (size > maxBytes) stop(tooLarge(maxBytes, fail));
 			else chunks.push(chunk);
 		});
 		stream.on('end', () => {
@@ -218,71 +216,66 @@ async function readAtMost(stream: Readable, maxBytes: number, signal: AbortSigna
 			resolve(Buffer.concat(chunks));
 		});
 		// A connection reset or closed before the end: a partial file is no file.
-		const cutOff = () => fail(new MediaDownloadError('The media download was cut off before the file was complete', 'Run the item again; if it keeps failing, the server closes the connection early.'));
+		const cutOff = () => stop(fail('The media download was cut off before the file was complete', 'Run it again; if it keeps failing, the server closes the connection early.'));
 		stream.on('error', cutOff);
 		stream.on('close', cutOff);
 	});
 }
 
-function tooLarge(maxBytes: number): MediaDownloadError {
-	return new MediaDownloadError(
+function tooLarge(maxBytes: number, fail: Fail): NodeOperationError {
+	return fail(
 		`The media file is larger than the Max File Size of ${Math.round(maxBytes / BYTES_PER_MB)} MB`,
 		"Raise 'Max File Size (MB)' in the options if n8n should take files this large (WhatsApp documents can be up to 2 GB).",
 	);
 }
 
 function discard(response: IN8nHttpFullResponse): void {
-	(response.body as Readable | undefined)?.destroy?.();
+	(response.body as BodyStream | undefined)?.destroy?.();
 }
 
 /** The error of an answer that is not the file. */
-function answerError(statusCode: number, origin: string): MediaDownloadError {
+function answerError(statusCode: number, origin: string, fail: Fail): NodeOperationError {
 	if (statusCode === 403 || statusCode === 404 || statusCode === 410) {
-		return new MediaDownloadError(
-			`The media link answered HTTP ${statusCode} (${origin}): the link expired or is not yours`,
-			`WhatsApp media links live only for a while. Download the media when the message arrives (the Trigger's 'Download Media' option, or Download Media right after the Trigger), with ${CREDENTIAL_NAME} of the instance that received the message.`,
-			String(statusCode),
+		return fail(`The media link answered HTTP ${statusCode} (${origin}): the link expired or is not yours`,
+			`WhatsApp media links live only for a while. Download the media when the message arrives (the Trigger's 'Download Media' option, or Download Media right after the Trigger), with ${CREDENTIAL_NAME} of the instance that received the message.`
 		);
 	}
 	if (statusCode === 401) {
-		return new MediaDownloadError(
-			`The media link answered HTTP 401 (${origin}): it asks for a login`,
-			`The token is sent only to the Base URL's origin of ${CREDENTIAL_NAME}; a link elsewhere is fetched without it. Check that the credential is the instance's that received the message.`,
-			'401',
+		return fail(`The media link answered HTTP 401 (${origin}): it asks for a login`,
+			`The token is sent only to the Base URL's origin of ${CREDENTIAL_NAME}; a link elsewhere is fetched without it. Check that the credential is the instance's that received the message.`
 		);
 	}
-	return new MediaDownloadError(`The media link answered HTTP ${statusCode} (${origin}), not a file`, 'Run the item again later; if it keeps failing, the link is not usable.', String(statusCode));
+	return fail(`The media link answered HTTP ${statusCode} (${origin}), not a file`, 'Run it again later; if it keeps failing, the link is not usable.');
 }
 
 /** Follows the URL (and its redirects, by the token rule) to the file's bytes and type. */
-async function fetchFile(ctx: MediaContext, source: MediaSource, limits: MediaLimits, signal: AbortSignal): Promise<{ bytes: Buffer; contentType: string | undefined }> {
-	const base = await baseUrlOf(ctx);
-	let url = checkedHop(new URL(source.url.trim()), base, 'The media URL');
+async function fetchFile(ctx: MediaContext, source: MediaSource, limits: MediaLimits, signal: AbortSignal, fail: Fail): Promise<{ bytes: Buffer; contentType: string | undefined }> {
+	const base = await baseUrlOf(ctx, fail);
+	let url = checkedHop(new URL(source.url.trim()), base, 'The media URL', fail);
 	for (let hops = 0; ; hops++) {
 		const response = await requestHop(ctx, url, url.origin === base.origin, signal);
 		const statusCode = Number(response.statusCode);
 		const headers = (response.headers ?? {}) as Record<string, unknown>;
 		if (statusCode >= 300 && statusCode < 400 && headers.location !== undefined) {
 			discard(response);
-			if (hops >= MAX_REDIRECTS) throw new MediaDownloadError(`The media link redirected more than ${MAX_REDIRECTS} times`, 'The link does not lead to a file; check where it points.');
+			if (hops >= MAX_REDIRECTS) throw fail(`The media link redirected more than ${MAX_REDIRECTS} times`, 'The link does not lead to a file; check where it points.');
 			let next: URL;
 			try {
 				next = new URL(String(headers.location), url);
 			} catch {
-				throw new MediaDownloadError('The media link redirected to an unreadable address', 'The link does not lead to a file; check where it points.');
+				throw fail('The media link redirected to an unreadable address', 'The link does not lead to a file; check where it points.');
 			}
-			url = checkedHop(next, base, `The media link's redirect (to ${next.origin})`);
+			url = checkedHop(next, base, `The media link's redirect (to ${next.origin})`, fail);
 			continue;
 		}
 		if (statusCode < 200 || statusCode >= 300) {
 			discard(response);
-			throw answerError(statusCode, url.origin);
+			throw answerError(statusCode, url.origin, fail);
 		}
 		const contentType = essenceOf(headers['content-type']);
 		const expectsHtml = isHtml(essenceOf(source.mimeType));
 		const htmlPage = () =>
-			new MediaDownloadError(
-				`The media link answered with a web page (${url.origin}), not the file`,
+			fail(`The media link answered with a web page (${url.origin}), not the file`,
 				"Such a page is usually a login page or an 'expired link' page. Download the media when the message arrives; if the link needs a login other than the Hypersender token, it cannot be downloaded by this node.",
 			);
 		if (isHtml(contentType) && !expectsHtml) {
@@ -292,21 +285,23 @@ async function fetchFile(ctx: MediaContext, source: MediaSource, limits: MediaLi
 		const length = Number(headers['content-length']);
 		if (Number.isFinite(length) && length > limits.maxBytes) {
 			discard(response);
-			throw tooLarge(limits.maxBytes);
+			throw tooLarge(limits.maxBytes, fail);
 		}
-		const bytes = await readAtMost(response.body as Readable, limits.maxBytes, signal);
+		const bytes = await readAtMost(response.body as BodyStream, limits.maxBytes, signal, fail);
 		if (!expectsHtml && looksLikeHtml(bytes)) throw htmlPage();
-		if (bytes.length === 0) throw new MediaDownloadError(`The media link answered an empty file (${url.origin})`, 'The link does not lead to a file; download it again when the message arrives.');
+		if (bytes.length === 0) throw fail(`The media link answered an empty file (${url.origin})`, 'The link does not lead to a file; download it again when the message arrives.');
 		return { bytes, contentType };
 	}
 }
 
 /**
  * Downloads the message's media into n8n binary data: MIME type from the payload (else the
- * answer's), file name from the payload (else from the message ID). Throws `MediaDownloadError`
- * for every reason there is no file; the execution's cancel ends the download with n8n's own error.
+ * answer's), file name from the payload (else from the message ID). Every reason there is no file
+ * (the execution's cancel too) is a NodeOperationError, for the item `itemIndex` when given,
+ * whose description is the fix.
  */
-export async function downloadMedia(ctx: MediaContext, source: MediaSource, limits: MediaLimits): Promise<IBinaryData> {
+export async function downloadMedia(ctx: MediaContext, source: MediaSource, limits: MediaLimits, itemIndex?: number): Promise<IBinaryData> {
+	const fail: Fail = (message, fix) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description: fix });
 	const clock = systemClock;
 	const giveUp = new AbortController();
 	const cancel = ctx.getExecutionCancelSignal?.();
@@ -318,31 +313,32 @@ export async function downloadMedia(ctx: MediaContext, source: MediaSource, limi
 		timedOut = true;
 		giveUp.abort(WAIT_NOT_NEEDED);
 	});
-	const deadline = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
-	deadline.catch(() => undefined);
+	// Whatever the download waits on (the answer's headers, the next chunk), the deadline or the cancel ends it.
+	const ended = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+	ended.catch(() => undefined);
 	try {
-		const { bytes, contentType } = await Promise.race([fetchFile(ctx, source, limits, signal), deadline]);
+		const { bytes, contentType } = await Promise.race([fetchFile(ctx, source, limits, signal, fail), ended]);
 		const mimeType = essenceOf(source.mimeType) ?? contentType ?? 'application/octet-stream';
 		return await ctx.helpers.prepareBinaryData(bytes, fileNameOf(source, mimeType), mimeType);
 	} catch (error) {
 		if (timedOut) {
-			throw new MediaDownloadError(
+			throw fail(
 				`The media download did not finish within ${Math.round(limits.timeoutMs / 1000)} s`,
-				"The server sent the file too slowly or never finished it. Run the item again; raise 'Download Timeout (Seconds)' in the options for large files on slow links.",
-				'ETIMEDOUT',
+				"The server sent the file too slowly or never finished it. Run it again; raise 'Download Timeout (Seconds)' in the options for large files on slow links.",
 			);
 		}
-		if (cancel?.aborted) throw new MediaDownloadError('The execution was cancelled during the media download', 'Nothing was output for this item.');
-		if (error instanceof MediaDownloadError) throw error;
-		const { code } = classifyNetworkFailure(error);
-		throw new MediaDownloadError(`The media download failed (${code})`, 'Check that this machine can reach the media link; run the item again.', code);
+		if (cancel?.aborted) throw fail('The execution was cancelled during the media download', 'Nothing was output for this item.');
+		// The download's own failures are already NodeOperationErrors with their fix; anything else is a network failure.
+		const failure = error instanceof NodeOperationError ? error : fail(`The media download failed (${classifyNetworkFailure(error).code})`, 'Check that this machine can reach the media link, and run it again.');
+		throw failure;
 	} finally {
 		stopDeadline.abort(WAIT_NOT_NEEDED);
 		giveUp.abort(WAIT_NOT_NEEDED);
 	}
 }
 
-/** A failed download as the Trigger reports it in `media_error`: what happened and the fix. */
+/** A failed download as the Trigger reports it in `media_error`: what happened, and the fix. */
 export function mediaErrorText(error: unknown): string {
-	return error instanceof MediaDownloadError ? `${error.message}. ${error.fix}` : `The media download failed: ${error instanceof Error ? error.message : String(error)}`;
+	if (error instanceof NodeOperationError) return `${error.message}. ${error.description ?? ''}`.trim();
+	return `The media download failed: ${error instanceof Error ? error.message : String(error)}`;
 }
