@@ -4,13 +4,8 @@
 // event ID; n8n's REST API then says which executions ran and with what items. A trigger whose
 // credential has no Webhook Authorization must not activate. Then examples/auto-reply.json
 // (trigger -> Send Text back to the sender) answers a delivery through the fake server.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
-import { delivery, TEXT_PAYLOAD, TRIGGER_NAME, triggerCredential, triggerUrlOf, triggerWorkflow } from '../lib/hypersender-trigger.mjs';
-import { pointWorkflowAt } from '../lib/n8n-package.mjs';
+import { delivery, TEXT_PAYLOAD, TRIGGER_NAME, triggerCredential, triggerExampleFor, triggerUrlOf, triggerWorkflow } from '../lib/hypersender-trigger.mjs';
 import { activate, activateOrThrow, executionOutputOf, executionsOf, executionWithRun, finished } from '../lib/n8n-rest.mjs';
-import { ROOT } from '../lib/n8n-runtime.mjs';
 import { waitFor } from '../lib/wait.mjs';
 
 const SECRET = 'e2e-webhook-authorization-5f1d9c3b';
@@ -135,16 +130,10 @@ export async function run(t) {
 	await checkAutoReply(t, n8n, signed, post);
 }
 
-/** examples/auto-reply.json as users import it, pointed at this install way's node types and `credential`. */
-function autoReplyWorkflow(nodeType, credential) {
-	const example = JSON.parse(readFileSync(path.join(ROOT, 'examples/auto-reply.json'), 'utf8'));
-	return { ...pointWorkflowAt(example, nodeType, credential), id: AUTO_REPLY_ID, active: false };
-}
-
 /** The auto-reply example: a message is answered in its chat, quoting it; this number's own message is not. */
 async function checkAutoReply(t, n8n, credential, post) {
 	const { label, fake } = t;
-	const workflow = autoReplyWorkflow(t.nodeType, credential);
+	const workflow = triggerExampleFor('auto-reply.json', { id: AUTO_REPLY_ID, nodeType: t.nodeType, credential });
 	await t.importWorkflow(workflow);
 	await activateOrThrow(n8n, AUTO_REPLY_ID);
 	const url = triggerUrlOf(n8n.url, workflow.nodes.find((node) => node.webhookId).webhookId);

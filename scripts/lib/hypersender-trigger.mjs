@@ -1,12 +1,23 @@
 // The Hypersender Trigger's side of the scripts: a credential with a Webhook Authorization, a
 // workflow that starts with the trigger, its production URL, and deliveries in Hypersender's
 // envelope (the e2e's trigger scenario, `npm run test:queue` and `npm run bench:trigger`).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { pointWorkflowAt } from './n8n-package.mjs';
+import { ROOT } from './n8n-runtime.mjs';
 import { chainWorkflow, workflowNode } from './workflows.mjs';
 
 export const TRIGGER_NAME = 'Hypersender Trigger';
 
 /** The trigger's type name for the install way of `nodeType` (the Hypersender node's). */
 export const triggerTypeOf = (nodeType) => `${nodeType}Trigger`;
+
+/** An example of examples/ that starts with the trigger, as users import it, pointed at this install way's node types and `credential`. */
+export function triggerExampleFor(file, { id, nodeType, credential }) {
+	const example = JSON.parse(readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
+	return { ...pointWorkflowAt(example, nodeType, credential), id, active: false };
+}
 
 /** A credential like `credential`, with a Webhook Authorization (or without, for the refusal). */
 export function triggerCredential(credential, webhookSecret, id = `${credential.id}Trigger`) {

@@ -131,3 +131,6 @@ export const REFUSALS: Record<RefusalKind, { status: number; body: { message: st
 export function contactKey(chatId: string): string | undefined;
 /** The endpoints that send a message to a person (e.g. `send-text`, `forward-message`): what a plan's messages per minute count. */
 export const SEND_ENDPOINTS: ReadonlySet<string>;
+
+/** Parses a multipart/form-data body: fields as text, files as { filename, contentType, bytes }; undefined when malformed. */
+export function parseMultipart(body: Buffer, contentType: string): { fields: Record<string, string>; files: Record<string, { filename: string; contentType: string | undefined; bytes: Buffer }> } | undefined;

@@ -717,7 +717,7 @@ function fileBody(input) {
 	return errors;
 }
 
-module.exports = { FakeHypersender, contactKey, REFUSALS, SEND_ENDPOINTS, MEDIA_FILES };
+module.exports = { FakeHypersender, contactKey, REFUSALS, SEND_ENDPOINTS, MEDIA_FILES, parseMultipart };
 
 if (require.main === module) {
 	const args = process.argv.slice(2);
