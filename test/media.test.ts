@@ -38,11 +38,11 @@ function triggerItem(url: string, mimeType = 'audio/ogg; codecs=opus', fileName:
 	return { event: 'message.any', chat_id: '201063178738@c.us', message_id: MESSAGE_ID, has_media: true, media_url: url, media_mimetype: mimeType, media_filename: fileName };
 }
 
-async function download(items: IDataObject[], parameters: IDataObject = {}) {
+async function download(items: IDataObject[], parameters: IDataObject = {}, credentials = credentialsFor(fake)) {
 	const { output, error } = await runHypersender({
 		items,
 		parameters: { resource: 'message', operation: 'downloadMedia', ...parameters },
-		credentials: credentialsFor(fake),
+		credentials,
 		continueOnFail: true,
 	});
 	expect(error).toBeUndefined();
@@ -155,6 +155,15 @@ describe('Download Media: what a hostile or expired link gets', () => {
 		const error = errorOf(await downloadOne(triggerItem(fake.mediaLink(`expired/${status}/voice.ogg`))));
 		expect(error.message).toBe(`The media link answered HTTP ${status} (${fake.url}): the link expired or is not yours`);
 		expect(error.description).toContain("the Trigger's 'Download Media' option");
+	});
+
+	test("a link on the Base URL's origin that refuses the credential's token asks for a login", async () => {
+		const [item] = await download([triggerItem(fake.mediaLink('voice.ogg'))], {}, credentialsFor(fake, { apiToken: '234|another-token-0123456789abcdef' }));
+		expect(errorOf(item).message).toBe(`The media link answered HTTP 401 (${fake.url}): it asks for a login`);
+	});
+
+	test('an empty answer is no file', async () => {
+		expect(errorOf(await downloadOne(triggerItem(fake.mediaLink('big/0', { other: true })))).message).toContain('answered an empty file');
 	});
 
 	test('an HTML login page where a file was expected is its own error, and no file is output', async () => {

@@ -160,7 +160,8 @@ function checkedHop(url: URL, base: URL, what: string, fail: Fail): URL {
 		throw fail(`${what} is not an http(s) URL (${quoteValue(url.protocol)})`, 'Only http:// and https:// media links are downloaded.');
 	}
 	if (url.hostname !== base.hostname && isPrivateHost(url.hostname)) {
-		throw fail(`${what} points at a local or private address (${url.host})`,
+		throw fail(
+			`${what} points at a local or private address (${url.host})`,
 			`Only the Base URL's own host (${base.host}) may be a local or private address: a message could otherwise make n8n fetch from this machine or your private network. If your Hypersender proxy runs there, set it as 'Base URL' in ${CREDENTIAL_NAME}.`,
 		);
 	}
@@ -236,13 +237,15 @@ function discard(response: IN8nHttpFullResponse): void {
 /** The error of an answer that is not the file. */
 function answerError(statusCode: number, origin: string, fail: Fail): NodeOperationError {
 	if (statusCode === 403 || statusCode === 404 || statusCode === 410) {
-		return fail(`The media link answered HTTP ${statusCode} (${origin}): the link expired or is not yours`,
-			`WhatsApp media links live only for a while. Download the media when the message arrives (the Trigger's 'Download Media' option, or Download Media right after the Trigger), with ${CREDENTIAL_NAME} of the instance that received the message.`
+		return fail(
+			`The media link answered HTTP ${statusCode} (${origin}): the link expired or is not yours`,
+			`WhatsApp media links live only for a while. Download the media when the message arrives (the Trigger's 'Download Media' option, or Download Media right after the Trigger), with ${CREDENTIAL_NAME} of the instance that received the message.`,
 		);
 	}
 	if (statusCode === 401) {
-		return fail(`The media link answered HTTP 401 (${origin}): it asks for a login`,
-			`The token is sent only to the Base URL's origin of ${CREDENTIAL_NAME}; a link elsewhere is fetched without it. Check that the credential is the instance's that received the message.`
+		return fail(
+			`The media link answered HTTP 401 (${origin}): it asks for a login`,
+			`The token is sent only to the Base URL's origin of ${CREDENTIAL_NAME}; a link elsewhere is fetched without it. Check that the credential is the instance's that received the message.`,
 		);
 	}
 	return fail(`The media link answered HTTP ${statusCode} (${origin}), not a file`, 'Run it again later; if it keeps failing, the link is not usable.');
@@ -275,7 +278,8 @@ async function fetchFile(ctx: MediaContext, source: MediaSource, limits: MediaLi
 		const contentType = essenceOf(headers['content-type']);
 		const expectsHtml = isHtml(essenceOf(source.mimeType));
 		const htmlPage = () =>
-			fail(`The media link answered with a web page (${url.origin}), not the file`,
+			fail(
+				`The media link answered with a web page (${url.origin}), not the file`,
 				"Such a page is usually a login page or an 'expired link' page. Download the media when the message arrives; if the link needs a login other than the Hypersender token, it cannot be downloaded by this node.",
 			);
 		if (isHtml(contentType) && !expectsHtml) {
