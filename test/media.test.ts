@@ -195,7 +195,27 @@ describe('Download Media: what a hostile or expired link gets', () => {
 		heldClock.advance(1);
 		const item = await running;
 		expect(errorOf(item).message).toBe('The media download did not finish within 5 s');
+		await until(() => fake.openTrickles() === 0);
+		expect(fake.openTrickles()).toBe(0);
 		expect(item.binary).toBeUndefined();
+	});
+
+	test("cancelling the execution ends a download that would never finish (its 60 s deadline waits for an abort on this clock)", async () => {
+		let cancelExecution = () => {};
+		const running = runHypersender({
+			items: [triggerItem(fake.mediaLink('trickle/voice.ogg'))],
+			parameters: { resource: 'message', operation: 'downloadMedia' },
+			credentials: credentialsFor(fake),
+			continueOnFail: true,
+			onStart: (cancel) => (cancelExecution = cancel),
+		});
+		await until(() => fake.openTrickles() === 1);
+		cancelExecution();
+		const { run } = await running;
+		expect(run.status).toBe('canceled');
+		// The node ended its request: the server sees the connection closed.
+		await until(() => fake.openTrickles() === 0);
+		expect(fake.openTrickles()).toBe(0);
 	});
 
 	test.each([

@@ -88,6 +88,8 @@ export class FakeHypersender {
 	mediaLink(path: string, options?: { other?: boolean }): string;
 	/** Closes the open trickle links mid-file, as a server that goes away. */
 	cutOffTrickles(): void;
+	/** How many trickle links are still open: a client that gives up closes its connection. */
+	openTrickles(): number;
 	stop(): Promise<void>;
 	reset(): void;
 	/** How many requests the hang switches left unanswered with their connection open (a client still waiting for them). */

@@ -174,6 +174,11 @@ class FakeHypersender {
 		return `${other ? this.otherOrigin : this.url}/media/${path}`;
 	}
 
+	/** How many trickle links are still open: a client that gives up closes its connection. */
+	openTrickles() {
+		return this.trickling.size;
+	}
+
 	/** Closes the connections of the trickle links mid-file, as a server that goes away. */
 	cutOffTrickles() {
 		for (const res of this.trickling) res.destroy();
@@ -222,6 +227,7 @@ class FakeHypersender {
 		if (kind === 'trickle') {
 			res.writeHead(200, { 'Content-Type': served.contentType, 'Content-Length': served.bytes.length });
 			this.trickling.add(res);
+			res.on('close', () => this.trickling.delete(res));
 			return res.write(served.bytes.subarray(0, 8));
 		}
 		res.writeHead(200, { 'Content-Type': served.contentType, 'Content-Length': served.bytes.length });
