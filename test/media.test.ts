@@ -200,7 +200,7 @@ describe('Download Media: what a hostile or expired link gets', () => {
 		expect(item.binary).toBeUndefined();
 	});
 
-	test("cancelling the execution ends a download that would never finish (its 60 s deadline waits for an abort on this clock)", async () => {
+	test("cancelling the execution ends a download that would never finish (on this clock its 60 s deadline ends only when aborted)", async () => {
 		let cancelExecution = () => {};
 		const running = runHypersender({
 			items: [triggerItem(fake.mediaLink('trickle/voice.ogg'))],

@@ -312,7 +312,7 @@ export async function downloadMedia(ctx: MediaContext, source: MediaSource, limi
 	const signal = cancel ? AbortSignal.any([cancel, giveUp.signal]) : giveUp.signal;
 	const stopDeadline = new AbortController();
 	let timedOut = false;
-	void clock.sleep(limits.timeoutMs, stopDeadline.signal).then(() => {
+	void clock.deadline(limits.timeoutMs, stopDeadline.signal).then(() => {
 		if (stopDeadline.signal.aborted) return;
 		timedOut = true;
 		giveUp.abort(WAIT_NOT_NEEDED);
