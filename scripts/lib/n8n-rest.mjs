@@ -110,5 +110,6 @@ export async function createCredential(n8n, { name, type, data }) {
 
 /** Saves a workflow as the editor does, in the started n8n; resolves to its id (n8n 1.x chooses its own). */
 export async function createWorkflow(n8n, { name, nodes, connections, settings = {} }) {
-	return createdId(await n8n.rest('POST', '/workflows', { name, nodes, connections, settings }), `workflow ${name}`);
+	// n8n 1.x stores `active` as given, and it must be given.
+	return createdId(await n8n.rest('POST', '/workflows', { name, nodes, connections, settings, active: false }), `workflow ${name}`);
 }
