@@ -367,4 +367,5 @@ export const messageToolDescriptions: INodeProperties[] = toolDescriptions('mess
 	delete: `Deletes a message this number sent, for everyone in the chat; it cannot be undone. ${TO_CHAT} ${MESSAGE_ID.replace('false_', 'true_')}`,
 	startTyping: `Not useful as an AI agent's tool: shows "typing..." in a chat until a message is sent or Stop Typing; Send Text (Human-Like Sending on) already shows typing before it sends. ${TO_CHAT}`,
 	stopTyping: `Not useful as an AI agent's tool: stops showing "typing..." in a chat (see Start Typing). ${TO_CHAT}`,
+	downloadMedia: `Not useful as an AI agent's tool: downloads the media of a received message as a binary file, which the model cannot read; download before the agent, e.g. to transcribe a voice note. 'Media URL': the message's media_url, e.g. https://app.hypersender.com/media/voice.ogg. 'Put Output File in Field': the binary field, e.g. data.`,
 });
