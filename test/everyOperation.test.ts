@@ -28,6 +28,8 @@ const fake = useFakeHypersender();
 
 const MESSAGE_ID = 'true_12132132130@c.us_3EB08F6AD2A432386EFA0E';
 const QUEUED_UUID = '{{QUEUED_UUID}}';
+/** Replaced by a media link of the fake (its port is known only once it listens). */
+const MEDIA_URL = '{{MEDIA_URL}}';
 /** The item's binary data, for the operations that upload a file. */
 const FILE = { data: { data: Buffer.from('89504e470d0a1a0a', 'hex').toString('base64'), mimeType: 'image/png', fileName: 'photo.png' } } as unknown as IBinaryKeyData;
 
@@ -36,6 +38,7 @@ const EXAMPLES: Record<string, IDataObject> = {
 	'contact.get': { chatId: '+1 213 213 2130', options: { ifNotFound: 'outputItem', defaultCountryCode: 'US', maxRetries: 1, requestsPerMinute: 0 } },
 	'contact.getAll': { returnAll: false, limit: 5, options: { sortBy: 'id', sortOrder: 'desc', maxRetries: 1 } },
 	'contact.upsert': { chatId: '2132132130', firstName: 'Maria', lastName: 'Doe', options: { defaultCountryCode: 'US', syncAttempts: 2, syncDelaySeconds: 1, verify: true } },
+	'message.downloadMedia': { downloadUrl: MEDIA_URL, outputBinaryField: 'voice', options: { maxFileSizeMb: 5, downloadTimeoutSeconds: 20 } },
 	'message.delete': { chatId: '12132132130', messageId: MESSAGE_ID, options: { waitForResult: false } },
 	'message.forward': { chatId: '12132132130', messageId: MESSAGE_ID, options: { waitForResult: false } },
 	'message.markSeen': { chatId: '12132132130', messageId: MESSAGE_ID, options: { participant: '12132132130', waitForResult: false } },
@@ -84,6 +87,7 @@ async function runExample(key: string, watch: () => void = () => undefined) {
 	const [resource, operation] = key.split('.');
 	const example = { ...EXAMPLES[key] };
 	if (example.queuedRequestUuid === QUEUED_UUID) example.queuedRequestUuid = await queuedUuid();
+	if (example.downloadUrl === MEDIA_URL) example.downloadUrl = fake.mediaLink('voice.ogg');
 	fake.addContact('12132132130@c.us', 'Maria Doe');
 	fake.requests.length = 0;
 	watch();
@@ -115,8 +119,11 @@ describe('every parameter an operation reads is shown for it, and each field is 
 	});
 });
 
+// Download Media fetches a media link, not an API endpoint: it sends nothing to Hypersender.
+const API_MESSAGE_OPERATIONS = operations.filter((key) => key.startsWith('message.') && key !== 'message.downloadMedia');
+
 describe('a Message operation is a send exactly when its endpoint sends a message', () => {
-	test.each(operations.filter((key) => key.startsWith('message.')))('%s', async (key) => {
+	test.each(API_MESSAGE_OPERATIONS)('%s', async (key) => {
 		// Accepted, then the connection drops: a send must not go out again; anything else is retried.
 		const { item } = await runExample(key, () => fake.acceptThenDropNext(1));
 		const endpoint = fake.messages[0]?.endpoint;
