@@ -107,6 +107,7 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 		await importIntoN8n(bins, env, path.join(work, 'import'), { credentials: [credential] });
 		for (const [name, scenario] of scenarios) {
 			log(`--- ${label}: ${name}`);
+			const scenarioStarted = Date.now();
 			fake.reset();
 			try {
 				await scenario.run(t);
@@ -114,6 +115,8 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 				lastN8nOutput = error.n8nOutput ?? lastN8nOutput;
 				check(false, `${label}: scenario ${name} ran to its end`, String(error.stack ?? error));
 			}
+			// What CI time is spent on (CONTRIBUTING.md, "CI time").
+			log(`--- ${label}: ${name} took ${Math.round((Date.now() - scenarioStarted) / 1000)} s`);
 		}
 	} catch (error) {
 		check(false, `${label}: the credential imports`, String(error.stack ?? error));
