@@ -172,6 +172,14 @@ describe('ci.yml', () => {
 			expect(read('.ci/run')).toMatch(/^(env -u N8N_VERSION )?npm run test:n8n-line$/m);
 		});
 
+		test('scripts/lib/n8n-lines.mjs, which reads the matrix without a YAML parser, reads these versions', () => {
+			const script = "import('./scripts/lib/n8n-lines.mjs').then((lines) => console.log(JSON.stringify([lines.matrixVersions(), lines.newestMatrixVersion()])))";
+			const read = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+			expect(read.stderr).toBe('');
+			const newest = versions.map(String).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
+			expect(JSON.parse(read.stdout)).toEqual([versions.map(String), newest]);
+		});
+
 		describeProvisioningCache(job, 'npm run test:e2e', /\$\{\{\s*matrix\.n8n\s*\}\}/);
 	});
 
