@@ -34,6 +34,14 @@ export function benchmarkMarkdown(runs, kill, n8nVersion) {
 	].join('\n');
 }
 
-export function writeBenchmarks(markdown) {
-	markedSection(path.join(ROOT, 'BENCHMARKS.md'), 'queue-mode').replace(markdown);
+/**
+ * Puts the figures into BENCHMARKS.md: the queue-mode section for the version CI runs, a section of
+ * its own (added at the end the first time) for any other (QUEUE_N8N_VERSION), so both stay.
+ */
+export function writeBenchmarks(markdown, { otherVersion } = {}) {
+	const file = path.join(ROOT, 'BENCHMARKS.md');
+	const section = otherVersion
+		? markedSection(file, `queue-mode-n8n-${otherVersion}`, { createAs: `written by \`QUEUE_N8N_VERSION=${otherVersion} npm run test:queue -- --write-benchmarks\`; do not edit` })
+		: markedSection(file, 'queue-mode');
+	section.replace(markdown);
 }
