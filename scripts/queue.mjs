@@ -58,7 +58,7 @@ async function main() {
 		const { main, webhook, workers } = await startQueueN8n({ bins, envs, work, stops, log });
 		const n8n = { url: main.url, ...(await setUpOwner(main, OWNER)) };
 		for (const workflowId of WORKFLOW_IDS) await activateOrThrow(n8n, workflowId);
-		const q = { n8n, bins, fake, webhook, workers, main, check, log };
+		const q = { n8n, n8nVersion: N8N_VERSION, bins, fake, webhook, workers, main, check, log };
 		await warmUp(q);
 		log(`set up in ${Math.round((Date.now() - runStartedAt) / 1000)} s; measuring`);
 
