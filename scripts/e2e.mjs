@@ -40,13 +40,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { parse as parseYaml } from 'yaml';
-
 import { buildAndPack, importIntoN8n, installAsCommunityPackage, NODE_TYPE, unpackAsCustomExtension } from './lib/n8n-package.mjs';
 import { credentialJson, freePort, n8nEnv, provisionN8n, ROOT, runJsonFrom, runN8nCommand, startN8n } from './lib/n8n-runtime.mjs';
 import { setUpOwner } from './lib/n8n-rest.mjs';
 import { stopProcess } from './lib/processes.mjs';
 import { checkCounter, summaryLine } from './lib/checks.mjs';
+import { matrixVersions } from './lib/n8n-lines.mjs';
 import { markedSection } from './lib/report.mjs';
 import { outputOf } from './lib/workflows.mjs';
 
@@ -108,6 +107,7 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 		await importIntoN8n(bins, env, path.join(work, 'import'), { credentials: [credential] });
 		for (const [name, scenario] of scenarios) {
 			log(`--- ${label}: ${name}`);
+			const scenarioStarted = Date.now();
 			fake.reset();
 			try {
 				await scenario.run(t);
@@ -115,6 +115,8 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 				lastN8nOutput = error.n8nOutput ?? lastN8nOutput;
 				check(false, `${label}: scenario ${name} ran to its end`, String(error.stack ?? error));
 			}
+			// What CI time is spent on (CONTRIBUTING.md, "CI time").
+			log(`--- ${label}: ${name} took ${Math.round((Date.now() - scenarioStarted) / 1000)} s`);
 		}
 	} catch (error) {
 		check(false, `${label}: the credential imports`, String(error.stack ?? error));
@@ -153,20 +155,21 @@ function writeCompatibilityMatrix(results) {
 	matrix.replace(table);
 }
 
-/** Whether `version` is inside package.json's `engines.n8n` (of the form ">=A <B"). */
+/** Whether `version` is inside package.json's `engines.n8n` (">=A <B", or ">=A <=B.C.x" for "up to the B.C line"). */
 function insideSupportedRange(version) {
 	const range = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines?.n8n ?? '';
-	const [, lowest, below] = /^>=(\S+) <(\S+)$/.exec(range) ?? [];
+	const [, lowest, upperOperator, upper] = /^>=(\S+) (<=?)(\S+)$/.exec(range) ?? [];
 	const compare = (a, b) => a.localeCompare(b, 'en', { numeric: true });
-	return { range, inside: Boolean(lowest) && compare(version, lowest) >= 0 && compare(version, below) < 0 };
+	const highestLine = upper?.replace(/\.x$/, '');
+	const belowUpper =
+		upperOperator === '<'
+			? compare(version, upper) < 0
+			: compare(version.split('.').slice(0, highestLine?.split('.').length).join('.'), highestLine) <= 0;
+	return { range, inside: Boolean(lowest) && compare(version, lowest) >= 0 && belowUpper };
 }
 
 function versionsToRun() {
-	if (process.env.N8N_VERSION) return [process.env.N8N_VERSION];
-	const ci = parseYaml(readFileSync(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8'));
-	const versions = Object.values(ci.jobs ?? {}).find((job) => job.strategy?.matrix?.n8n)?.strategy.matrix.n8n;
-	if (!Array.isArray(versions) || versions.length === 0) throw new Error('.github/workflows/ci.yml has no job with a strategy.matrix.n8n list of n8n versions');
-	return versions.map(String);
+	return process.env.N8N_VERSION ? [process.env.N8N_VERSION] : matrixVersions();
 }
 
 async function loadScenarios() {

@@ -6,6 +6,9 @@
 # Prints progress on stderr; on stdout, two lines for `eval`:
 #   N8N_NODE=<node binary to run n8n with>
 #   N8N_BIN=<n8n's bin/n8n script>
+# Safe to run several at once (.ci/run provisions every line in the background while the unit
+# suite runs, and the e2e asks for each line again): each n8n version, the Node and each shared
+# native build are provisioned under their own lock, and a second caller waits, then finds them ready.
 set -euo pipefail
 
 N8N_VERSION="${N8N_VERSION:-2.40.7}"
@@ -20,6 +23,17 @@ seconds_since() { echo $(( $(date +%s) - $1 )); }
 
 mkdir -p "$CACHE_DIR"
 
+# Takes an exclusive lock on "$CACHE_DIR/.lock-<name>" through file descriptor $2 (waiting for
+# another provisioning that holds it); closing that descriptor, or this script's exit, releases it.
+take_lock() {
+	local name="$1" fd="$2"
+	eval "exec $fd>\"\$CACHE_DIR/.lock-\$name\""
+	if ! flock -n "$fd"; then
+		say "waiting for another provisioning of $name to finish"
+		flock "$fd"
+	fi
+}
+
 current_major="$(node -p 'process.versions.node.split(".")[0]')"
 if [ "$current_major" -ge "$NODE_MAJOR_FOR_N8N" ]; then
 	node_bin="$(command -v node)"
@@ -32,6 +46,7 @@ else
 	node_bin="$node_dir/bin/node"
 	# Judged by what it prints, not by its exit code: bash runs an empty file as an empty script.
 	node_is_whole() { "$node_bin" -v 2>/dev/null | grep -q "^v$NODE_MAJOR_FOR_N8N\."; }
+	take_lock "node$NODE_MAJOR_FOR_N8N" 8
 	if ! node_is_whole; then
 		say "this machine has Node $(node -v); n8n $N8N_VERSION needs $NODE_MAJOR_FOR_N8N: installing $node_pkg@$NODE_MAJOR_FOR_N8N from the npm registry"
 		# A damaged binary under intact package metadata is "up to date" to npm: start afresh.
@@ -43,6 +58,7 @@ else
 			exit 1
 		fi
 	fi
+	exec 8>&-
 	say "using Node $("$node_bin" -v) from $node_dir"
 fi
 
@@ -58,6 +74,56 @@ native_modules_work() {
 	printf '%s\n' "$said" >&2
 	printf '%s' "$said" | grep -Eq "^n8n $N8N_VERSION: sqlite3 and isolated-vm work with Node v[0-9]+\."
 }
+
+# Runs npm in n8n's install folder with Node 24 first on PATH (native builds target the Node
+# that runs them). `npm run` hands the project's .npmrc (ignore-scripts=true) to this script as
+# npm_config_ignore_scripts; a rebuild that runs no build scripts builds nothing.
+npm_in_n8n_prefix() {
+	(
+		cd "$n8n_prefix"
+		unset npm_config_ignore_scripts npm_config_build_from_source
+		PATH="$(dirname "$node_bin"):$PATH" npm "$@" --ignore-scripts=false --nodedir="$node_dir" --loglevel=error >&2
+	)
+}
+
+# Where n8n's require('sqlite3') finds it.
+sqlite3_dir() { "$node_bin" -p "require('node:path').dirname(require.resolve('sqlite3/package.json', { paths: ['$n8n_dir'] }))"; }
+# sqlite3's binary uses Node-API, so one build serves every n8n line that pins the same sqlite3
+# (1.123.81, 2.40.7 and 2.41.1 all pin 5.1.7); it is keyed on the Node ABI too, to stay safe.
+shared_sqlite3_binary() {
+	local version abi
+	version="$("$node_bin" -p "require('$(sqlite3_dir)/package.json').version")"
+	abi="$("$node_bin" -p 'process.versions.modules')"
+	echo "$CACHE_DIR/native/sqlite3-$version-$("$node_bin" -p 'process.platform + "-" + process.arch')-abi$abi/node_sqlite3.node"
+}
+
+# isolated-vm: its own install script (node-gyp-build) takes the binary the package ships for
+# this platform and Node ABI (6.2 and 7.0 ship linux-x64 ones for Node 22 and 24) and compiles
+# only when none fits: a build from source cost 5 minutes for nothing. sqlite3: its prebuilt
+# binaries are downloaded from GitHub, which CI machines may not reach, so it is built from
+# source once and copied into every line that pins the same version. Arguments go to isolated-vm's
+# rebuild (--build-from-source when its shipped binary did not load).
+build_native_modules() {
+	npm_in_n8n_prefix rebuild isolated-vm "$@"
+	local shared sqlite3_dir
+	shared="$(shared_sqlite3_binary)"
+	sqlite3_dir="$(sqlite3_dir)"
+	(
+		take_lock "$(basename "$(dirname "$shared")")" 7
+		if [ -f "$shared" ]; then
+			say "sqlite3: reusing the build in $(dirname "$shared")"
+		else
+			npm_in_n8n_prefix rebuild sqlite3 --build-from-source
+			mkdir -p "$(dirname "$shared")"
+			cp "$sqlite3_dir/build/Release/node_sqlite3.node" "$shared.partial"
+			mv "$shared.partial" "$shared"
+		fi
+		mkdir -p "$sqlite3_dir/build/Release"
+		cp "$shared" "$sqlite3_dir/build/Release/node_sqlite3.node"
+	)
+}
+
+take_lock "n8n-$N8N_VERSION" 9
 
 if [ -f "$n8n_prefix/.ready" ] && ! native_modules_work; then
 	say "the cached n8n $N8N_VERSION in $n8n_prefix fails the native-module check: repairing it"
@@ -78,17 +144,16 @@ if [ ! -f "$n8n_prefix/.ready" ]; then
 		npm install --prefix "$n8n_prefix" --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
 		say "installed n8n@$N8N_VERSION in $(seconds_since "$started") s"
 	fi
-	say "building n8n's native modules (sqlite3, isolated-vm) against Node $("$node_bin" -v) (first time: about 6 minutes on 2 cores)"
+	say "setting up n8n's native modules (sqlite3, isolated-vm) for Node $("$node_bin" -v) (first time: about 2 minutes on 2 cores, seconds once another line has built sqlite3)"
 	started=$(date +%s)
-	(
-		cd "$n8n_prefix"
-		# `npm run` hands the project's .npmrc (ignore-scripts=true) to this child as
-		# npm_config_ignore_scripts; a rebuild that runs no build scripts builds nothing.
-		unset npm_config_ignore_scripts
-		PATH="$(dirname "$node_bin"):$PATH" npm rebuild sqlite3 isolated-vm \
-			--ignore-scripts=false --build-from-source --nodedir="$node_dir" --loglevel=error >&2
-	)
-	say "built the native modules in $(seconds_since "$started") s"
+	build_native_modules
+	if ! native_modules_work; then
+		# Neither a shared sqlite3 build nor isolated-vm's shipped binary is trusted again: both are built here.
+		say "the native modules do not load with Node $("$node_bin" -v): building both from source"
+		rm -f "$(shared_sqlite3_binary)"
+		build_native_modules --build-from-source
+	fi
+	say "native modules ready in $(seconds_since "$started") s"
 	if ! native_modules_work; then
 		say "n8n $N8N_VERSION's native modules still do not load with Node $("$node_bin" -v); the cache is left unready so the next run tries again"
 		exit 1

@@ -8,8 +8,8 @@
 //   queue/report.mjs          the figures as Markdown, for BENCHMARKS.md
 // The fake Hypersender server runs in this process. Prints `queue: N passed, M failed`.
 // `--write-benchmarks` puts the figures into BENCHMARKS.md. QUEUE_N8N_VERSION overrides the n8n
-// version (2.40.7). Everything started here is stopped at the end, on a failed check and on
-// SIGINT/SIGTERM.
+// version (2.40.7); its figures then go into a section of their own. Everything started here is
+// stopped at the end, on a failed check and on SIGINT/SIGTERM.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -58,7 +58,7 @@ async function main() {
 		const { main, webhook, workers } = await startQueueN8n({ bins, envs, work, stops, log });
 		const n8n = { url: main.url, ...(await setUpOwner(main, OWNER)) };
 		for (const workflowId of WORKFLOW_IDS) await activateOrThrow(n8n, workflowId);
-		const q = { n8n, bins, fake, webhook, workers, main, check, log };
+		const q = { n8n, n8nVersion: N8N_VERSION, bins, fake, webhook, workers, main, check, log };
 		await warmUp(q);
 		log(`set up in ${Math.round((Date.now() - runStartedAt) / 1000)} s; measuring`);
 
@@ -72,7 +72,7 @@ async function main() {
 		const markdown = benchmarkMarkdown(runs, kill, N8N_VERSION);
 		process.stderr.write(`\n${markdown}\n\n`);
 		if (process.argv.includes('--write-benchmarks')) {
-			if (totals.failed === 0) writeBenchmarks(markdown);
+			if (totals.failed === 0) writeBenchmarks(markdown, { otherVersion: process.env.QUEUE_N8N_VERSION });
 			else log('BENCHMARKS.md left alone: a check failed');
 		}
 	} catch (error) {

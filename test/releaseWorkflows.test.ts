@@ -161,6 +161,25 @@ describe('ci.yml', () => {
 			expectGating(job.steps[e2eIndex]);
 		});
 
+		test("the newest line of the matrix also runs the typecheck and jest against its own n8n-workflow and n8n-core, as .ci/run does", () => {
+			const newest = versions.map(String).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
+			const index = runIndex(job, 'npm run test:n8n-line');
+			expect(index).toBeGreaterThan(runIndex(job, 'npm ci'));
+			expect(job.steps[index].if).toBe('matrix.unit-suite-on-line');
+			expect(job.steps[index]['continue-on-error']).toBeUndefined();
+			const include = (job.strategy?.matrix?.include ?? []) as Record<string, unknown>[];
+			expect(include.filter((entry) => entry['unit-suite-on-line'])).toEqual([{ n8n: newest, 'unit-suite-on-line': true }]);
+			expect(read('.ci/run')).toMatch(/^(env -u N8N_VERSION )?npm run test:n8n-line$/m);
+		});
+
+		test('scripts/lib/n8n-lines.mjs, which reads the matrix without a YAML parser, reads these versions', () => {
+			const script = "import('./scripts/lib/n8n-lines.mjs').then((lines) => console.log(JSON.stringify([lines.matrixVersions(), lines.newestMatrixVersion()])))";
+			const read = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+			expect(read.stderr).toBe('');
+			const newest = versions.map(String).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
+			expect(JSON.parse(read.stdout)).toEqual([versions.map(String), newest]);
+		});
+
 		describeProvisioningCache(job, 'npm run test:e2e', /\$\{\{\s*matrix\.n8n\s*\}\}/);
 	});
 

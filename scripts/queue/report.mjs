@@ -28,12 +28,20 @@ export function benchmarkMarkdown(runs, kill, n8nVersion) {
 		'',
 		`A worker SIGKILLed after ${kill.sentBeforeKill} of an execution's ${ROWS} requests: n8n showed the execution "${kill.soonAfter}" 3 s later and`,
 		`"${kill.status}" ${Math.round(kill.noticedAfterMs / 1000)} s after the kill (n8n's defaults: the job's lock lapses after 60 s, then Bull finds it stalled),`,
-		`with the message "${kill.error}"`,
-		`The other worker ${kill.pickedUp ? 'picked the job up' : 'did not pick the job up'}. Run again (${kill.retryWay}): ${kill.retryStatus}; ${kill.sentTwice} rows`,
+		kill.error ? `with the message "${kill.error}"` : 'with no error',
+		`The other worker ${kill.pickedUp ? `picked the job up and ran the execution again from its start (${kill.sentByKilledRun} requests reached the server, ${kill.sentBeforeKill} of them before the kill)` : 'did not pick the job up'}. Run again (${kill.retryWay}): ${kill.retryStatus}; ${kill.sentTwice} rows`,
 		`reached the server twice, ${kill.conflicting === 0 ? 'each time with the same content' : `${kill.conflicting} of them with different content`}.`,
 	].join('\n');
 }
 
-export function writeBenchmarks(markdown) {
-	markedSection(path.join(ROOT, 'BENCHMARKS.md'), 'queue-mode').replace(markdown);
+/**
+ * Puts the figures into BENCHMARKS.md: the queue-mode section for the version CI runs, a section of
+ * its own (added at the end the first time) for any other (QUEUE_N8N_VERSION), so both stay.
+ */
+export function writeBenchmarks(markdown, { otherVersion } = {}) {
+	const file = path.join(ROOT, 'BENCHMARKS.md');
+	const section = otherVersion
+		? markedSection(file, `queue-mode-n8n-${otherVersion}`, { createAs: `written by \`QUEUE_N8N_VERSION=${otherVersion} npm run test:queue -- --write-benchmarks\`; do not edit` })
+		: markedSection(file, 'queue-mode');
+	section.replace(markdown);
 }

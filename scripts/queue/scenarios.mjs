@@ -160,7 +160,7 @@ export async function triggerOnWorkers({ n8n, bins, fake, webhook, workers, main
 const errorOf = (execution) => execution.run?.resultData?.error?.message;
 
 /** A worker SIGKILLed in the middle of a bulk run: what n8n reports, and whether retrying is safe. */
-export async function killAWorker({ n8n, bins, fake, webhook, workers, check, log }) {
+export async function killAWorker({ n8n, n8nVersion, bins, fake, webhook, workers, check, log }) {
 	fake.reset();
 	fake.rateLimitResetHeader = true;
 	const label = 'Killed';
@@ -195,8 +195,15 @@ export async function killAWorker({ n8n, bins, fake, webhook, workers, check, lo
 	const survivor = workers.find((worker) => worker !== victim);
 	const pickedUp = survivor.output().includes(`Worker started execution ${execution.id} `);
 	log(`execution ${execution.id}: "${soonAfter}" 3 s after the kill, "${ended.status}" after ${Math.round(noticedAfterMs / 1000)} s (${errorOf(ended)}); ${sentByKilledRun} requests reached the server (${sentBeforeKill} before the kill); the surviving worker ${pickedUp ? 'picked it up' : 'did not pick it up'}`);
-	check(soonAfter === 'running' && ['error', 'crashed'].includes(ended.status), 'kill: n8n shows the execution running, then failed (not successful, not running forever)', { soonAfter, ended: ended.status });
-	check(!pickedUp && sentByKilledRun === sentBeforeKill, 'kill: nothing of the killed execution is sent after the kill (no other worker resumes it)', { pickedUp, sentBeforeKill, sentByKilledRun });
+	// Measured: n8n 1.x (1.123.81) puts the stalled job back in the queue and another worker runs the
+	// execution again from its start; n8n 2.x (2.40.7) fails it. The node cannot change either.
+	if (n8nVersion.startsWith('1.')) {
+		check(soonAfter === 'running' && ended.status === 'success', 'kill (n8n 1.x): n8n shows the execution running, then another worker runs it again and it succeeds', { soonAfter, ended: ended.status });
+		check(pickedUp && sentByKilledRun - sentBeforeKill >= ROWS, `kill (n8n 1.x): the surviving worker ran the whole execution again from its start (all ${ROWS} rows after the kill, those sent before it twice)`, { pickedUp, sentBeforeKill, sentByKilledRun });
+	} else {
+		check(soonAfter === 'running' && ['error', 'crashed'].includes(ended.status), 'kill: n8n shows the execution running, then failed (not successful, not running forever)', { soonAfter, ended: ended.status });
+		check(!pickedUp && sentByKilledRun === sentBeforeKill, 'kill: nothing of the killed execution is sent after the kill (no other worker resumes it)', { pickedUp, sentBeforeKill, sentByKilledRun });
+	}
 	check(conflictingRows(fake).conflicting.length === 0, 'kill: no row was sent twice with different content', conflictingRows(fake).conflicting.slice(0, 3));
 
 	// Retrying as a user does: n8n's Retry (from the executions list); when n8n cannot retry it, the
@@ -208,7 +215,7 @@ export async function killAWorker({ n8n, bins, fake, webhook, workers, check, lo
 	let retried =
 		retry.status === 200
 			? await untilFinished((await waitFor('the retry execution to be listed', () => newExecution(beforeRetry))).id, 'the retry to finish')
-			: { status: `refused: HTTP ${retry.status} ${JSON.stringify(retry.body)?.slice(0, 300)}` };
+			: { status: `refused: HTTP ${retry.status} ${retry.body?.message ?? JSON.stringify(retry.body)?.slice(0, 300)}` };
 	const retryOutcome = `${retried.status}${errorOf(retried) ? ` (${errorOf(retried)})` : ''}`;
 	log(`n8n's Retry answered HTTP ${retry.status}; the retry execution: ${retryOutcome}`);
 	if (retried.status !== 'success') {
