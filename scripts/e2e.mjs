@@ -30,7 +30,11 @@
 //                                         scenarios that follow on this install way (the CLI
 //                                         keeps working beside it); the runner stops it
 //   t.outputOf(run, nodeName, branch = 0) the items a node put out in a run
-// A scenario that throws counts as one failed check; the next scenario still runs.
+// A scenario that throws counts as one failed check; the next scenario still runs. A scenario whose
+// checks do not depend on how the package was loaded (what it tests is the node's behaviour, the
+// same code either way) exports `installWays = ['community package']` and runs once per n8n version:
+// the install ways differ in loading, node type names, the credential and webhooks, which contacts,
+// credential-test and trigger check both ways. This keeps CI's time within bounds as scenarios grow.
 // scripts/lib/ has what scenarios share with the other scripts: workflows.mjs builds the workflows they
 // import, hypersender-trigger.mjs the trigger's workflows and deliveries, n8n-rest.mjs talks to a started
 // n8n, wait.mjs waits. A scenario imports helpers from there, never from another scenario.
@@ -106,6 +110,10 @@ async function runScenarios({ label, n8nVersion, installWay, bins, env, fake, no
 	try {
 		await importIntoN8n(bins, env, path.join(work, 'import'), { credentials: [credential] });
 		for (const [name, scenario] of scenarios) {
+			if (scenario.installWays && !scenario.installWays.includes(installWay)) {
+				log(`--- ${label}: ${name} runs for ${scenario.installWays.join(', ')} only`);
+				continue;
+			}
 			log(`--- ${label}: ${name}`);
 			const scenarioStarted = Date.now();
 			fake.reset();

@@ -208,6 +208,9 @@ async function checkAssistantExample(t, credential, workflow) {
 	);
 }
 
+// The node's behaviour, the same code however the package was loaded (scripts/e2e.mjs).
+export const installWays = ['community package'];
+
 export async function run(t) {
 	const llm = await new StandInLlm(answer).start();
 	try {

@@ -8,6 +8,9 @@ import { chainWorkflow, codeNode, manualTrigger, workflowNode } from '../lib/wor
 
 const errorMessageOf = (item) => item.error?.message ?? item.json?.error ?? '';
 
+// The node's behaviour, the same code however the package was loaded (scripts/e2e.mjs).
+export const installWays = ['community package'];
+
 export async function run(t) {
 	const { label, fake, nodeType } = t;
 	const restricted = (id, allowedDomains) => {

@@ -20,6 +20,9 @@ const WEBHOOK_PATH = 'hypersender-e2e-cancel';
 const BATCH = { stopped: '1', second: '2' };
 const batchOf = (request) => /^1213373(\d)/.exec(request.body?.chat_id ?? '')?.[1];
 
+// The node's behaviour, the same code however the package was loaded (scripts/e2e.mjs).
+export const installWays = ['community package'];
+
 export async function run(t) {
 	const { label, fake } = t;
 	const n8n = await t.startN8nWithOwner();

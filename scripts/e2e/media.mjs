@@ -61,6 +61,9 @@ async function onlyExecutionOf(n8n, bins, workflowId) {
 
 const voicePayload = (id, url) => ({ ...TEXT_PAYLOAD, id, body: '', hasMedia: true, media: { url, mimetype: 'audio/ogg; codecs=opus', filename: null } });
 
+// The node's behaviour, the same code however the package was loaded (scripts/e2e.mjs).
+export const installWays = ['community package'];
+
 export async function run(t) {
 	const { label, bins, fake } = t;
 	const n8n = await t.startN8nWithOwner();

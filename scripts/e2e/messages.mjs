@@ -21,6 +21,9 @@ const BULK_LIMIT = { perWindow: 200, windowMs: 10_000, requestsPerMinute: 1200 }
 
 const errorMessageOf = (item) => item.error?.message ?? item.json?.error ?? '';
 
+// The node's behaviour, the same code however the package was loaded (scripts/e2e.mjs).
+export const installWays = ['community package'];
+
 export async function run(t) {
 	const { label, fake, nodeType, credential } = t;
 	const sendText = (name, parameters, extra = {}) =>

@@ -14,6 +14,9 @@ const EXISTING_CONVERSATIONS = Array.from({ length: ROWS }, (_, row) => row).fil
 
 const errorMessageOf = (item) => item.error?.message ?? item.json?.error ?? '';
 
+// The node's behaviour, the same code however the package was loaded (scripts/e2e.mjs).
+export const installWays = ['community package'];
+
 export async function run(t) {
 	const { label, fake, nodeType, credential } = t;
 	await t.importWorkflow(

@@ -11,6 +11,9 @@ const rowOfChatId = (chatId) => Number(chatId.slice(7, 11)) - 1000;
 const rows = (count, phoneOf = phoneOfRow) => Array.from({ length: count }, (_, row) => ({ phone: phoneOf(row), text: `Hello row ${row}` }));
 const REFUSAL = { status: 422, body: { message: 'The given data was invalid.', errors: { chatId: ['The chat id is invalid.'] } } };
 
+// The node's behaviour, the same code however the package was loaded (scripts/e2e.mjs).
+export const installWays = ['community package'];
+
 export async function run(t) {
 	const { label, fake, nodeType, credential } = t;
 	const sendText = (options = {}, extra = {}) =>
