@@ -73,6 +73,15 @@ describe.each(pairs)('as an AI tool, %s > %s', (resource, operation) => {
 	});
 });
 
+// A Message operation waited for up to Max Wait (60 s; Human-like Sending spaces messages out) answers "pending"
+// with no message_id, and without Wait for Result "queued": a model that reads either as "not sent" sends it again.
+// Download Media reads a file from a link: it answers with the file, never "queued" or "pending".
+const NOT_QUEUED = ['downloadMedia'];
+const messageOperations = pairs.filter(([resource, operation]) => resource === 'message' && !NOT_QUEUED.includes(String(operation.value))).map(([resource, operation]) => [resource, String(operation.value)] as const);
+test.each(messageOperations)('as an AI tool, %s > %s says that "queued" and "pending" are on their way, not to be sent again', (resource, operation) => {
+	expect(toolDescriptionOf(resource, operation)).toMatch(/"queued" or "pending"[^.]*: do not (send it again|repeat it)/);
+});
+
 test('in a workflow (not as a tool) the node has no Tool Description parameter', () => {
 	for (const [resource, operation] of pairs) expect(parametersOf(plain, resource, String(operation.value))).not.toHaveProperty('toolDescription');
 });

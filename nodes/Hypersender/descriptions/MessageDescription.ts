@@ -353,19 +353,23 @@ export const messageOptions: INodeProperties[] = [
 const TO_CHAT =
 	"'Chat ID or Phone': a phone number in international form with its country code (+49 151 23456789, +1 (213) 213-2130), a chat ID (4915123456789@c.us), a hidden user ID (1234567890@lid) or a group ID (120363040000000000@g.us); when answering a message, use the chat_id it came from.";
 const MESSAGE_ID = "'Message ID': a WhatsApp message ID such as false_12132132130@c.us_3EB08F6AD2A432386EFA0E (the message_id of an incoming message, or of a send).";
+// A send not processed within Max Wait (Human-like Sending spaces messages out) answers "pending" without a
+// message_id, one without Wait for Result "queued": a model that reads either as "not sent" would send it twice.
+const SEND_ANSWER = 'Answers status "sent" with its message_id; "queued" or "pending" means Hypersender has the message and sends it: do not send it again.';
+const ACTION_ANSWER = 'Answers status "done"; "queued" or "pending" means Hypersender has the request and carries it out: do not repeat it.';
 
 /** What an AI agent reads about each Message operation (see toolDescriptions). */
 export const messageToolDescriptions: INodeProperties[] = toolDescriptions('message', {
-	sendText: `Sends a WhatsApp text message. ${TO_CHAT} 'Text': the message as plain text; WhatsApp formatting *bold*, _italic_ and ~strikethrough~ works. Answers status "sent" with its message_id (or "queued"/"pending" when Hypersender has not sent it yet).`,
-	sendMedia: `Sends an image, video, voice note or document from a public address. ${TO_CHAT} 'Media URL': a public http(s) address of the file, e.g. https://example.com/menu.pdf. 'Caption' (images, videos, documents): optional text shown with it. Answers status "sent" with its message_id.`,
-	sendLocation: `Sends a map location. ${TO_CHAT} 'Latitude' (-90 to 90) and 'Longitude' (-180 to 180) in decimal degrees, e.g. 52.520008 and 13.404954. 'Title': the place's name, e.g. Bella Vista Pizzeria.`,
-	sendPoll: `Sends a poll to choose from. ${TO_CHAT} 'Question', e.g. Which day suits you? 'Options': the answers, at least 2, e.g. Monday, Tuesday. 'Allow Multiple Answers': true or false.`,
-	sendContactCard: `Sends a contact card the recipient can save. ${TO_CHAT} 'Full Name' on the card, e.g. Maria Doe. 'Contact Phone': the card's number in international form, e.g. +1 213 213 2130. 'Organization': optional.`,
-	forward: `Forwards an existing message to a chat. ${MESSAGE_ID} ${TO_CHAT.replace("'Chat ID or Phone':", "'Chat ID or Phone' (where it goes):")}`,
-	react: `Reacts to a message with one emoji, or removes this number's reaction. ${MESSAGE_ID} 'Reaction': one emoji such as 👍, or empty to remove it.`,
-	markSeen: `Marks a message as read (blue ticks) in its chat. ${TO_CHAT} ${MESSAGE_ID}`,
-	delete: `Deletes a message this number sent, for everyone in the chat; it cannot be undone. ${TO_CHAT} ${MESSAGE_ID.replace('false_', 'true_')}`,
-	startTyping: `Not useful as an AI agent's tool: shows "typing..." in a chat until a message is sent or Stop Typing; Send Text (Human-Like Sending on) already shows typing before it sends. ${TO_CHAT}`,
-	stopTyping: `Not useful as an AI agent's tool: stops showing "typing..." in a chat (see Start Typing). ${TO_CHAT}`,
+	sendText: `Sends a WhatsApp text message. ${TO_CHAT} 'Text': the message as plain text; WhatsApp formatting *bold*, _italic_ and ~strikethrough~ works. ${SEND_ANSWER}`,
+	sendMedia: `Sends an image, video, voice note or document from a public address. ${TO_CHAT} 'Media URL': a public http(s) address of the file, e.g. https://example.com/menu.pdf. 'Caption' (images, videos, documents): optional text shown with it. ${SEND_ANSWER}`,
+	sendLocation: `Sends a map location. ${TO_CHAT} 'Latitude' (-90 to 90) and 'Longitude' (-180 to 180) in decimal degrees, e.g. 52.520008 and 13.404954. 'Title': the place's name, e.g. Bella Vista Pizzeria. ${SEND_ANSWER}`,
+	sendPoll: `Sends a poll to choose from. ${TO_CHAT} 'Question', e.g. Which day suits you? 'Options': the answers, at least 2, e.g. Monday, Tuesday. 'Allow Multiple Answers': true or false. ${SEND_ANSWER}`,
+	sendContactCard: `Sends a contact card the recipient can save. ${TO_CHAT} 'Full Name' on the card, e.g. Maria Doe. 'Contact Phone': the card's number in international form, e.g. +1 213 213 2130. 'Organization': optional. ${SEND_ANSWER}`,
+	forward: `Forwards an existing message to a chat. ${MESSAGE_ID} ${TO_CHAT.replace("'Chat ID or Phone':", "'Chat ID or Phone' (where it goes):")} ${SEND_ANSWER}`,
+	react: `Reacts to a message with one emoji, or removes this number's reaction. ${MESSAGE_ID} 'Reaction': one emoji such as 👍, or empty to remove it. ${ACTION_ANSWER}`,
+	markSeen: `Marks a message as read (blue ticks) in its chat. ${TO_CHAT} ${MESSAGE_ID} ${ACTION_ANSWER}`,
+	delete: `Deletes a message this number sent, for everyone in the chat; it cannot be undone. ${TO_CHAT} ${MESSAGE_ID.replace('false_', 'true_')} ${ACTION_ANSWER}`,
+	startTyping: `Not useful as an AI agent's tool: shows "typing..." in a chat until a message is sent or Stop Typing; Send Text (Human-Like Sending on) already shows typing before it sends. ${TO_CHAT} ${ACTION_ANSWER}`,
+	stopTyping: `Not useful as an AI agent's tool: stops showing "typing..." in a chat (see Start Typing). ${TO_CHAT} ${ACTION_ANSWER}`,
 	downloadMedia: `Not useful as an AI agent's tool: downloads the media of a received message as a binary file, which the model cannot read; download before the agent, e.g. to transcribe a voice note. 'Media URL': the message's media_url, e.g. https://app.hypersender.com/media/voice.ogg. 'Put Output File in Field': the binary field, e.g. data.`,
 });
