@@ -3,13 +3,14 @@
  * RoutingNode itself), the recipient field and Country show exactly for each resource's operations
  * with a recipient, the node has one Options collection, and the README names every operation.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { NodeHelpers } from 'n8n-workflow';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { messagePreSend } from '../nodes/Hypersender/actions/message';
+import { HypersenderTrigger } from '../nodes/HypersenderTrigger/HypersenderTrigger.node';
 import { CONTACT_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/ContactDescription';
 import { MESSAGE_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/MessageDescription';
 import { description, nodeWith, operationSelectorsOf, resources } from './helpers/nodeDescription';
@@ -87,4 +88,17 @@ describe("the README tells users about every operation (step 5 of CONTRIBUTING's
 			expect(readme.includes(resourceAndOperation) || readme.includes(`**${operationName}**`)).toBe(true);
 		},
 	);
+});
+
+test("every example workflow's Hypersender Trigger is at the trigger's default version, as the scripts' workflows are", () => {
+	const { defaultVersion } = new HypersenderTrigger().description;
+	const scripts = readFileSync(path.join(__dirname, '..', 'scripts', 'lib', 'hypersender-trigger.mjs'), 'utf8');
+	expect(/export const TRIGGER_VERSION = (\d+);/.exec(scripts)?.[1]).toBe(String(defaultVersion));
+	const examples = path.join(__dirname, '..', 'examples');
+	const triggers = readdirSync(examples)
+		.filter((file) => file.endsWith('.json'))
+		.flatMap((file) => (JSON.parse(readFileSync(path.join(examples, file), 'utf8')) as { nodes: Array<{ type: string; typeVersion: number }> }).nodes.map((node) => ({ file, ...node })))
+		.filter((node) => node.type.endsWith('.hypersenderTrigger'));
+	expect(triggers.length).toBeGreaterThan(0);
+	for (const trigger of triggers) expect({ file: trigger.file, typeVersion: trigger.typeVersion }).toEqual({ file: trigger.file, typeVersion: defaultVersion });
 });

@@ -262,8 +262,11 @@ export const messageFields: INodeProperties[] = [
 	},
 ];
 
-// From the selector: an operation added there gets Wait for Result and Max Wait, which its runner reads.
-const ALL_MESSAGE_OPERATIONS = (messageOperations.options as INodePropertyOptions[]).map((operation) => String(operation.value));
+// Operations Hypersender does not queue (they read, rather than ask Hypersender to do something).
+const NOT_QUEUED = new Set(['downloadMedia']);
+// From the selector: an operation added there gets Wait for Result and Max Wait, which its runner reads,
+// unless it is one of those above.
+const QUEUED_MESSAGE_OPERATIONS = (messageOperations.options as INodePropertyOptions[]).map((operation) => String(operation.value)).filter((operation) => !NOT_QUEUED.has(operation));
 
 /** The Message operations' own entries of the node's Options collection. */
 export const messageOptions: INodeProperties[] = [
@@ -308,7 +311,7 @@ export const messageOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: MAX_WAIT_SECONDS.min, maxValue: MAX_WAIT_SECONDS.max },
 		default: 60,
-		displayOptions: forMessageOption(...ALL_MESSAGE_OPERATIONS),
+		displayOptions: forMessageOption(...QUEUED_MESSAGE_OPERATIONS),
 		description:
 			'How long Wait for Result waits in all, checks and their time-outs included. A request still processing then, or whose result could not be read (poll_error says why), is output with status "pending" and its UUID, to be read later with Queued Request > Get.',
 	},
@@ -343,7 +346,7 @@ export const messageOptions: INodeProperties[] = [
 		name: 'waitForResult',
 		type: 'boolean',
 		default: true,
-		displayOptions: forMessageOption(...ALL_MESSAGE_OPERATIONS),
+		displayOptions: forMessageOption(...QUEUED_MESSAGE_OPERATIONS),
 		description:
 			'Whether to wait until Hypersender has processed the request and output whether it was sent (each check is one request against your plan). Off outputs status "queued" and the UUID at once.',
 	},
