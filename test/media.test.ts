@@ -97,6 +97,10 @@ describe('Download Media: where the token goes', () => {
 		['a private IPv4', 'http://10.0.0.7/x.ogg'],
 		['a link-local IPv4', 'http://169.254.169.254/latest/meta-data'],
 		['IPv6 loopback', 'http://[::1]:9/x.ogg'],
+		['localhost with the trailing dot of a fully qualified name', 'http://localhost.:9/x.ogg'],
+		['a carrier-grade NAT address (100.64/10, where VPN meshes such as Tailscale live)', 'http://100.100.100.100/x.ogg'],
+		['loopback as an IPv4-compatible IPv6 address', 'http://[::127.0.0.1]:9/x.ogg'],
+		["loopback through NAT64's prefix", 'http://[64:ff9b::127.0.0.1]:9/x.ogg'],
 	])("%s is refused (it is not the Base URL's host), also as a redirect target", async (_, privateUrl) => {
 		const direct = errorOf(await downloadOne(triggerItem(privateUrl)));
 		expect(direct.message).toContain('points at a local or private address');
