@@ -129,6 +129,22 @@ describe('Download Media: what the item names', () => {
 		expect(expectFile(item, 'voice.ogg', 'voice').mimeType).toBe('audio/ogg');
 	});
 
+	test.each([
+		['an emoji where the name is cut', `${'a'.repeat(195)}😀😀😀.ogg`, `${'a'.repeat(195)}😀.ogg`],
+		['bidi controls that would show photo<RLO>gpj.exe as photoexe.jpg', 'photo\u202Egpj.exe', 'photo_gpj.exe'],
+		['a lone surrogate from the payload', 'note\ud83d.ogg', 'note_.ogg'],
+	])('a payload file name with %s is kept whole characters, its extension and one n8n can offer as a download', async (_, given, expected) => {
+		const binary = expectFile(await downloadOne(triggerItem(fake.mediaLink('voice.ogg'), 'audio/ogg', given)), 'voice.ogg');
+		expect(binary.fileName).toBe(expected);
+		// What n8n's binary-data download does with the name (Content-Disposition): a lone surrogate throws there.
+		expect(() => encodeURIComponent(binary.fileName!)).not.toThrow();
+	});
+
+	test("a MIME type in the item longer than any real one is no type: the answer's is used", async () => {
+		const item = await downloadOne(triggerItem(fake.mediaLink('voice.ogg'), `audio/${'x'.repeat(200)}`));
+		expect(expectFile(item, 'voice.ogg').mimeType).toBe('audio/ogg');
+	});
+
 	test('without a type in the item, the answer names it and the extension follows it', async () => {
 		const item = await downloadOne({ message_id: MESSAGE_ID }, { downloadUrl: fake.mediaLink('photo.jpg') });
 		expect(expectFile(item, 'photo.jpg')).toMatchObject({ mimeType: 'image/jpeg', fileName: 'media.jpg' });

@@ -127,7 +127,8 @@ const EXTENSIONS: Record<string, string> = {
 function essenceOf(mimeType: unknown): string | undefined {
 	if (typeof mimeType !== 'string') return undefined;
 	const essence = mimeType.split(';')[0].trim().toLowerCase();
-	return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(essence) ? essence : undefined;
+	// RFC 6838: type and subtype of at most 127 characters each; anything else is no type at all.
+	return /^[a-z0-9!#$&^_.+-]{1,127}\/[a-z0-9!#$&^_.+-]{1,127}$/.test(essence) ? essence : undefined;
 }
 
 function extensionOf(mimeType: string): string {
@@ -135,9 +136,21 @@ function extensionOf(mimeType: string): string {
 	return EXTENSIONS[mimeType] ?? (/^[a-z0-9]{1,8}$/.test(subtype) ? subtype : 'bin');
 }
 
+// Bidi controls would show `photo\u202Egpj.exe` as `photoexe.jpg`; a lone surrogate (also one a cut
+// makes of an emoji) cannot be encoded, and n8n's download of the file fails on it.
+const UNSAFE_IN_FILE_NAME = /[\\/\p{Cc}\p{Cs}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** At most MAX_FILE_NAME_CHARS characters (whole code points), keeping a short extension. */
+function shortened(name: string): string {
+	const chars = Array.from(name);
+	if (chars.length <= MAX_FILE_NAME_CHARS) return name;
+	const extension = Array.from(/\.[^.]{1,16}$/u.exec(name)?.[0] ?? '');
+	return [...chars.slice(0, MAX_FILE_NAME_CHARS - extension.length), ...extension].join('');
+}
+
 /** The payload's file name, made safe to save, else `<messageId>.<ext>` (`media.<ext>` without one). */
 function fileNameOf(source: MediaSource, mimeType: string): string {
-	const given = typeof source.fileName === 'string' ? source.fileName.replace(/[\\/\p{Cc}]/gu, '_').trim().slice(0, MAX_FILE_NAME_CHARS) : '';
+	const given = typeof source.fileName === 'string' ? shortened(source.fileName.replace(UNSAFE_IN_FILE_NAME, '_').trim()) : '';
 	if (given !== '' && !/^\.+$/.test(given)) return given;
 	const stem = typeof source.messageId === 'string' && source.messageId.trim() !== '' ? source.messageId.trim().replace(/[^\w.@-]/g, '_').slice(0, MAX_FILE_NAME_CHARS) : 'media';
 	return `${stem}.${extensionOf(mimeType)}`;
