@@ -300,6 +300,19 @@ describe('Trigger: Download Media', () => {
 		expect(item.binary).toBeUndefined();
 	});
 
+	test.each([
+		['media but no link to it', { mimetype: 'audio/ogg; codecs=opus' }, 'The message has media, but the delivery carries no link to it'],
+		['a link that is no URL', { url: 'voice note', mimetype: 'audio/ogg' }, 'The media URL "voice note" is not a URL. Only http:// and https:// media links'],
+	])('a message with %s still starts the workflow, with media_error saying so, and nothing is fetched', async (_, media, mediaError) => {
+		const harness = await triggerWith(true);
+		await harness.deliver(delivery(media), { authorization: SECRET });
+		const [item] = (await harness.executions())[0].items;
+		expect(item.json).toMatchObject({ has_media: true });
+		expect(String(item.json.media_error)).toContain(mediaError);
+		expect(item.binary).toBeUndefined();
+		expect(fake.mediaRequests).toHaveLength(0);
+	});
+
 	test('off (the default), or for a message without media, nothing is downloaded and the item is as before', async () => {
 		const off = await triggerWith(false);
 		await off.deliver(delivery({ url: fake.mediaLink('voice.ogg'), mimetype: 'audio/ogg' }), { authorization: SECRET });

@@ -274,8 +274,8 @@ export class HypersenderTrigger implements INodeType {
 			return acknowledge('Ignored: this event was already delivered');
 		}
 		const output = settings.simplify ? simple : delivery.body;
-		const media = settings.downloadMedia ? mediaSourceOf(simple) : undefined;
-		if (media) return await startWithMedia(this, res, output, media);
+		// A message with media but no link to it still says why it came without the file.
+		if (settings.downloadMedia && simple.has_media) return await startWithMedia(this, res, output, mediaSourceOf(simple));
 		return { workflowData: [this.helpers.returnJsonArray(output)] };
 	}
 }

@@ -266,6 +266,8 @@ function answerError(statusCode: number, origin: string, fail: Fail): NodeOperat
 
 /** Follows the URL (and its redirects, by the token rule) to the file's bytes and type. */
 async function fetchFile(ctx: MediaContext, source: MediaSource, limits: MediaLimits, signal: AbortSignal, fail: Fail): Promise<{ bytes: Buffer; contentType: string | undefined }> {
+	const problem = mediaUrlProblem(source.url);
+	if (problem !== undefined) throw fail(`The media URL ${quoteValue(source.url)} ${problem}`, 'Only http:// and https:// media links are downloaded.');
 	const base = await baseUrlOf(ctx, fail);
 	let url = checkedHop(new URL(source.url.trim()), base, 'The media URL', fail);
 	for (let hops = 0; ; hops++) {
