@@ -162,6 +162,13 @@ describe('Download Media: what the item names', () => {
 		expect(fake.mediaRequests).toHaveLength(0);
 	});
 
+	test.each(['__proto__', 'constructor'])('an output field named %s (n8n deepCopy of the item drops it: the file would vanish) fails the item before any request', async (field) => {
+		const error = errorOf(await downloadOne(triggerItem(fake.mediaLink('voice.ogg')), { outputBinaryField: field }));
+		expect(error.message).toBe(`Invalid 'Put Output File in Field' in item 0: "${field}" is not a field name`);
+		expect(error.description).toContain("Name the binary field the file goes into, e.g. 'data'.");
+		expect(fake.mediaRequests).toHaveLength(0);
+	});
+
 	test('every item yields one output item: a failed one does not stop the others', async () => {
 		const output = await download([triggerItem(fake.mediaLink('voice.ogg')), triggerItem(fake.mediaLink('expired/410/voice.ogg')), triggerItem(fake.mediaLink('photo.jpg', { other: true }), 'image/jpeg')]);
 		expectFile(output[0], 'voice.ogg');

@@ -6,16 +6,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject } from '../Hypersender/shared/values';
+import { isObject, PROTOTYPE_KEYS } from '../Hypersender/shared/values';
 
 /** Hypersender sends media as links, so a real delivery is a few kilobytes; text is at most 64 KB. */
 export const MAX_DELIVERY_BYTES = 1024 * 1024;
 
 /** Hypersender's payloads nest a few levels; a body nested deeper is no delivery, and its items could not be stored. */
 export const MAX_DELIVERY_DEPTH = 100;
-
-// Keys that, copied by a later node into a plain object, would reach Object.prototype.
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Shorter secrets could be guessed by trying: the trigger's URL is public. */
 export const MIN_SECRET_LENGTH = 16;

@@ -9,6 +9,7 @@ import type { DeclarativeRestApiSettings, IDataObject, IExecutePaginationFunctio
 import type { PreSend } from '../descriptions/operation';
 import { invalidItemValue } from '../shared/itemInput';
 import { parameterOfItem } from '../shared/itemParameters';
+import { PROTOTYPE_KEYS } from '../shared/values';
 import { readWholeNumberOption } from '../shared/options';
 import { downloadMedia, MAX_MEDIA_MB, mediaSourceOf, mediaUrlProblem, MEDIA_TIMEOUT_SECONDS } from '../transport/media';
 import type { MediaSource } from '../transport/media';
@@ -33,7 +34,8 @@ function mediaSourceOfItem(ctx: IExecuteSingleFunctions): MediaSource {
 
 function outputFieldOf(ctx: IExecuteSingleFunctions): string {
 	const raw = parameterOfItem(ctx, 'outputBinaryField', 'data') as unknown;
-	if (typeof raw === 'string' && raw.trim() !== '') return raw.trim();
+	// A field named __proto__ is lost (or worse) when n8n or a later node copies the item.
+	if (typeof raw === 'string' && raw.trim() !== '' && !PROTOTYPE_KEYS.has(raw.trim())) return raw.trim();
 	throw invalidItemValue(ctx, 'Put Output File in Field', raw ?? '', 'is not a field name', "Name the binary field the file goes into, e.g. 'data'.");
 }
 
