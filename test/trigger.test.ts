@@ -788,6 +788,17 @@ describe('Hypersender Trigger: the credential remembered for a few seconds (n8n 
 		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: 'false_201063178738@c.us_M3' }), AUTH)).toEqual(UNAUTHORIZED);
 	});
 
+	test('a changed Instance ID works at once: a delivery for the new instance is not answered 200 and lost on the remembered one', async () => {
+		const { data, credentials } = countedCredentials();
+		const harness = await trigger({}, { credentials });
+		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: 'false_201063178738@c.us_I1' }), AUTH)).toEqual(STARTED);
+		const movedTo = '0f0e0d0c-0b0a-4988-8766-554433221100';
+		data.instanceId = movedTo;
+		expect(await harness.deliver(delivery('message.any', { ...TEXT_MESSAGE, id: 'false_201063178738@c.us_I2' }, { instanceId: movedTo }), AUTH)).toEqual(STARTED);
+		const executions = await harness.executions();
+		expect(executions.map((execution) => execution.items[0].json.instance_id)).toEqual([INSTANCE_ID, movedTo]);
+	});
+
 	test('a credential with a problem is not remembered: its fix works at the next delivery', async () => {
 		const { data, credentials, reads } = countedCredentials({ webhookSecret: '' });
 		const harness = await trigger({}, { credentials });

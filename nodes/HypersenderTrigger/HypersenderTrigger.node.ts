@@ -236,17 +236,20 @@ export class HypersenderTrigger implements INodeType {
 		const unauthorized = "The Authorization header does not match the trigger's Webhook Authorization";
 		const matchesDelivery = (candidate: TriggerAccount) => authorizationMatches(req.headers.authorization, candidate.secret);
 		const credentialId = this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? undefined;
-		let account = credentialId === undefined ? undefined : accountMemory.recall(credentialId, matchesDelivery);
-		if (!account) {
+		/** The credential read afresh (and remembered when good), or undefined when it does not let this delivery in. */
+		const readAccount = async (): Promise<TriggerAccount | undefined> => {
 			const read = await readTriggerAccount(this);
 			if ('problem' in read) {
 				this.logger.warn(`Hypersender Trigger refused a delivery: ${read.problem}. ${read.fix}`);
-				return answer(res, 401, unauthorized);
+				return undefined;
 			}
-			if (!matchesDelivery(read)) return answer(res, 401, unauthorized);
+			if (!matchesDelivery(read)) return undefined;
 			if (credentialId !== undefined) accountMemory.remember(credentialId, read);
-			account = read;
-		}
+			return read;
+		};
+		const remembered = credentialId === undefined ? undefined : accountMemory.recall(credentialId, matchesDelivery);
+		let account = remembered ?? (await readAccount());
+		if (!account) return answer(res, 401, unauthorized);
 
 		const reading = await readBodyOf(req);
 		if ('problem' in reading) {
@@ -261,6 +264,12 @@ export class HypersenderTrigger implements INodeType {
 		if (!delivery.data) return answer(res, 400, 'The body has no "data" object. Expected a Hypersender webhook delivery.');
 		// A delivery that names no instance cannot be shown to be this credential's: it starts nothing.
 		const instanceId = delivery.data.instanceId;
+		// The memory may hold an Instance ID changed a moment ago: a delivery for the new one is checked
+		// against the credential as it is now, not answered 200 and lost.
+		if (remembered && typeof instanceId === 'string' && !sameInstance(instanceId, account.instanceId)) {
+			account = await readAccount();
+			if (!account) return answer(res, 401, unauthorized);
+		}
 		if (typeof instanceId !== 'string' || !sameInstance(instanceId, account.instanceId)) {
 			return acknowledge("Ignored: the delivery is for another instance than the trigger's credential, or names none");
 		}
