@@ -12,8 +12,8 @@
  * link-local addresses are refused unless they are the Base URL's own host, so that a hostile
  * payload cannot make n8n fetch from its own network. Only what the URL says is checked: a name
  * that resolves to a private address is not resolved here (an answer checked now may differ from
- * the one the connection uses a moment later); n8n's own outbound-request protection, where the
- * instance turns it on, covers resolved addresses.
+ * the one the connection uses a moment later); the README asks users whose n8n reaches private
+ * services by name to restrict its outbound traffic at the network.
  * The body is counted as it streams in and given up over the size limit or at the deadline (a
  * server that trickles or never finishes ends too); only a complete file becomes binary data,
  * stored by `helpers.prepareBinaryData` the way the instance stores binary data.
