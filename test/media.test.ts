@@ -5,6 +5,8 @@
  * token went is read from what the fake recorded per request. Deadlines sleep on the held clock.
  */
 import { createHash } from 'node:crypto';
+
+import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { MEDIA_FILES } from './fake-hypersender/server';
@@ -187,6 +189,20 @@ describe('Download Media: what a hostile or expired link gets', () => {
 	test("a link on the Base URL's origin that refuses the credential's token asks for a login", async () => {
 		const [item] = await download([triggerItem(fake.mediaLink('voice.ogg'))], {}, credentialsFor(fake, { apiToken: '234|another-token-0123456789abcdef' }));
 		expect(errorOf(item).message).toBe(`The media link answered HTTP 401 (${fake.url}): it asks for a login`);
+	});
+
+	test("a file n8n cannot store (its binary data store failed) says so, not that the download failed", async () => {
+		// A full disk, as n8n's filesystem mode would meet it: injected where n8n-core stores binary data.
+		jest.spyOn(BinaryDataService.prototype, 'store').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+		try {
+			const item = await downloadOne(triggerItem(fake.mediaLink('voice.ogg')));
+			const error = errorOf(item);
+			expect(error.message).toBe(`The media file (${MEDIA_FILES['voice.ogg'].bytes.length} bytes) was downloaded, but n8n could not store it: ENOSPC: no space left on device`);
+			expect(error.description).toContain("n8n's binary data storage");
+			expect(item.binary).toBeUndefined();
+		} finally {
+			jest.restoreAllMocks();
+		}
 	});
 
 	test('an empty answer is no file', async () => {

@@ -335,10 +335,9 @@ export async function downloadMedia(ctx: MediaContext, source: MediaSource, limi
 	// Whatever the download waits on (the answer's headers, the next chunk), the deadline or the cancel ends it.
 	const ended = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
 	ended.catch(() => undefined);
+	let downloaded: { bytes: Buffer; contentType: string | undefined };
 	try {
-		const { bytes, contentType } = await Promise.race([fetchFile(ctx, source, limits, signal, fail), ended]);
-		const mimeType = essenceOf(source.mimeType) ?? contentType ?? 'application/octet-stream';
-		return await ctx.helpers.prepareBinaryData(bytes, fileNameOf(source, mimeType), mimeType);
+		downloaded = await Promise.race([fetchFile(ctx, source, limits, signal, fail), ended]);
 	} catch (error) {
 		if (timedOut) {
 			throw fail(
@@ -353,6 +352,16 @@ export async function downloadMedia(ctx: MediaContext, source: MediaSource, limi
 	} finally {
 		stopDeadline.abort(WAIT_NOT_NEEDED);
 		giveUp.abort(WAIT_NOT_NEEDED);
+	}
+	const mimeType = essenceOf(source.mimeType) ?? downloaded.contentType ?? 'application/octet-stream';
+	try {
+		return await ctx.helpers.prepareBinaryData(downloaded.bytes, fileNameOf(source, mimeType), mimeType);
+	} catch (error) {
+		// The file arrived whole; n8n could not keep it (its binary data store: memory, disk or S3).
+		throw fail(
+			`The media file (${downloaded.bytes.length} bytes) was downloaded, but n8n could not store it: ${error instanceof Error ? error.message : String(error)}`,
+			"Check n8n's binary data storage (N8N_DEFAULT_BINARY_DATA_MODE, its folder's free space or the S3 settings), or lower 'Max File Size (MB)'.",
+		);
 	}
 }
 
