@@ -13,6 +13,7 @@ import { messagePreSend } from '../nodes/Hypersender/actions/message';
 import { HypersenderTrigger } from '../nodes/HypersenderTrigger/HypersenderTrigger.node';
 import { CONTACT_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/ContactDescription';
 import { MESSAGE_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/MessageDescription';
+import { Hypersender } from '../nodes/Hypersender/Hypersender.node';
 import { description, nodeWith, operationSelectorsOf, resources } from './helpers/nodeDescription';
 
 /** Every resource's operations, as the editor offers them. */
@@ -30,8 +31,24 @@ function shows(property: INodeProperties, resource: string, operation: string): 
 	return NodeHelpers.displayParameter(parameters, property, nodeWith(parameters), description, parameters);
 }
 
+/** The node's registered custom operations (descriptions/operation.ts `customOperation`), as `resource > value`. */
+const customOperations = Object.entries(new Hypersender().customOperations).flatMap(([resource, operations]) =>
+	Object.entries(operations).map(([value, run]) => ({ key: `${resource} > ${value}`, run })),
+);
+const isCustom = (resource: string, operation: INodePropertyOptions) => customOperations.some(({ key }) => key === `${resource} > ${String(operation.value)}`);
+const routedPairs = pairs.filter(([resource, operation]) => !isCustom(resource, operation));
+
 describe('every operation goes through the transport', () => {
-	test.each(pairs.map(([resource, operation]) => [`${resource} > ${operation.name}`, operation]))('%s: paginate with a runner, so RoutingNode calls the runner instead of sending', (_, operation) => {
+	test('every operation is routed to a runner or is a registered custom operation, and every custom operation is offered', () => {
+		for (const { run } of customOperations) expect(typeof run).toBe('function');
+		expect(customOperations.map(({ key }) => key).sort()).toEqual(
+			pairs.filter(([resource, operation]) => isCustom(resource, operation)).map(([resource, operation]) => `${resource} > ${String(operation.value)}`).sort(),
+		);
+		// A custom operation carries no routing: WorkflowExecute runs its function, and nothing else could send it.
+		for (const [resource, operation] of pairs) if (isCustom(resource, operation)) expect(operation.routing).toBeUndefined();
+	});
+
+	test.each(routedPairs.map(([resource, operation]) => [`${resource} > ${operation.name}`, operation]))('%s: paginate with a runner, so RoutingNode calls the runner instead of sending', (_, operation) => {
 		const routing = (operation as INodePropertyOptions).routing;
 		expect(routing?.send?.paginate).toBe(true);
 		expect(typeof routing?.operations?.pagination).toBe('function');
@@ -54,8 +71,9 @@ describe('every operation goes through the transport', () => {
 	});
 
 	test('every Message operation has its preSend hook, counted in its node run', () => {
-		expect(Object.keys(messagePreSend).sort()).toEqual(operationsOf('message').map((operation) => String(operation.value)).sort());
-		for (const operation of operationsOf('message')) expect(operation.routing?.send?.preSend).toEqual([messagePreSend[String(operation.value)]]);
+		const routed = operationsOf('message').filter((operation) => !isCustom('message', operation));
+		expect(Object.keys(messagePreSend).sort()).toEqual(routed.map((operation) => String(operation.value)).sort());
+		for (const operation of routed) expect(operation.routing?.send?.preSend).toEqual([messagePreSend[String(operation.value)]]);
 	});
 });
 

@@ -305,7 +305,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
  * unread. A JSON, form or text body is parsed by its Content-Type, and a JSON body that does not
  * parse is refused with 422 before any node runs.
  */
-async function prepareRequestAsN8nDoes(req: IncomingMessage, typeVersion: number): Promise<{ status: number; message: string } | undefined> {
+export async function prepareRequestAsN8nDoes(req: IncomingMessage, typeVersion: number): Promise<{ status: number; message: string } | undefined> {
 	const [mediaType, ...parameters] = (req.headers['content-type'] ?? '').split(';');
 	const contentType = mediaType.trim().toLowerCase() || undefined;
 	const charset = parameters.map((p) => /^\s*charset=(.+)$/i.exec(p)?.[1]).find((c) => c !== undefined);

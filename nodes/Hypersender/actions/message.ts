@@ -31,7 +31,7 @@ import { isPrivateHost } from '../shared/networkAddress';
 
 // Operations whose request, sent twice, reaches the recipient twice. Reactions, read receipts,
 // typing and deletes end the same however often they are sent, so they are retried as usual.
-const SENDS = new Set(['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward']);
+const SENDS = new Set(['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward', 'sendAndWait']);
 
 
 // One grapheme is an emoji when it holds a pictograph, is a flag (two regional indicators) or a keycap.
@@ -53,7 +53,7 @@ const FOREIGN_MARK = /(?![\uFE0F\u20E3])\p{M}/u;
 const MEDIA_ENDPOINTS: Record<string, string> = { image: '/send-image', video: '/send-video', voice: '/send-voice', document: '/send-file' };
 
 /** A text field as typed (never trimmed: it is what the recipient reads); empty is undefined unless required. */
-function textOf(ctx: IExecuteSingleFunctions, name: string, label: string, required: boolean): string | undefined {
+export function textOf(ctx: IExecuteSingleFunctions, name: string, label: string, required: boolean): string | undefined {
 	return checkedText(ctx, parameterOfItem(ctx, name, '') as unknown, name, label, required);
 }
 
@@ -400,7 +400,8 @@ export async function sendAndReport(this: IExecutePaginationFunctions, requestDa
 	return await sendItemInNodeRun(this, options, chatIdSentIn(options), async (gate) => await sendAndReportItem(this, options, gate));
 }
 
-async function sendAndReportItem(ctx: IExecutePaginationFunctions, options: HypersenderRequest, gate: SendGate | undefined): Promise<INodeExecutionData[]> {
+/** One item's send and its report (see `sendAndReport`); Send and Wait sends its message through it too. */
+export async function sendAndReportItem(ctx: IExecuteSingleFunctions, options: HypersenderRequest, gate: SendGate | undefined): Promise<INodeExecutionData[]> {
 	const operation = parameterOfItem(ctx, 'operation', '') as string;
 	const isSend = SENDS.has(operation);
 	// Options are read before the send, so that a bad one fails the item with nothing sent.

@@ -1,16 +1,18 @@
+import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { downloadMediaOfItem } from '../actions/downloadMedia';
 import { messagePreSend, sendAndReport } from '../actions/message';
 import { MAX_WAIT_SECONDS } from '../actions/queuedRequest';
 import { MAX_MEDIA_MB, MEDIA_TIMEOUT_SECONDS } from '../transport/media';
-import { operation, operationSelector, toolDescriptions } from './operation';
+import { customOperation, operation, operationSelector, toolDescriptions } from './operation';
+import { sendAndWaitFields, sendAndWaitOptions } from './SendAndWaitDescription';
 
 const forMessage = (...operation: string[]) => ({ show: { resource: ['message'], operation } });
 const forMessageOption = (...operation: string[]) => ({ show: { '/resource': ['message'], '/operation': operation } });
 
 /** Message operations that take a recipient ('Chat ID or Phone', Country); React names its message by ID only. */
-export const MESSAGE_RECIPIENT_OPERATIONS = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward', 'markSeen', 'startTyping', 'stopTyping', 'delete'] as const;
+export const MESSAGE_RECIPIENT_OPERATIONS = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward', 'markSeen', 'startTyping', 'stopTyping', 'delete', SEND_AND_WAIT_OPERATION] as const;
 const WITH_REPLY_TO = ['sendText', 'sendMedia', 'sendLocation', 'sendPoll'];
 
 /** A Message operation: its preSend hook (actions/message.ts) and the one Message runner. */
@@ -33,6 +35,12 @@ export const messageOperations: INodeProperties = operationSelector(
 		messageOperation('forward', 'Forward', 'Forward a message', 'Forward a message to another chat'),
 		messageOperation('markSeen', 'Mark as Seen', 'Mark a message as seen', 'Send a read receipt for a message'),
 		messageOperation('react', 'React', 'React to a message', 'React with an emoji, or remove the reaction', 'PUT'),
+		customOperation({
+			value: SEND_AND_WAIT_OPERATION,
+			name: 'Send and Wait for Response',
+			action: 'Send message and wait for response',
+			description: 'Ask a person on WhatsApp (approve/decline links, or a link to a text box) and continue with their answer',
+		}),
 		messageOperation('sendContactCard', 'Send Contact Card', 'Send a contact card', 'Send a contact card from fields or a vCard'),
 		messageOperation('sendLocation', 'Send Location', 'Send a location', 'Send a map location'),
 		messageOperation('sendMedia', 'Send Media', 'Send an image, video, voice note or document', 'Send a file from a URL or from binary data'),
@@ -81,7 +89,7 @@ export const messageFields: INodeProperties[] = [
 		name: 'humanLike',
 		type: 'boolean',
 		default: true,
-		displayOptions: forMessage('sendText'),
+		displayOptions: forMessage('sendText', SEND_AND_WAIT_OPERATION),
 		description:
 			'Whether Hypersender spaces messages out and shows typing first (send-text-safe), which it recommends against bans. Off sends at once (send-text).',
 	},
@@ -260,6 +268,7 @@ export const messageFields: INodeProperties[] = [
 		displayOptions: forMessage('react'),
 		description: 'One emoji. Leave empty to remove your reaction.',
 	},
+	...sendAndWaitFields,
 ];
 
 // Operations Hypersender does not queue (they read, rather than ask Hypersender to do something).
@@ -350,6 +359,7 @@ export const messageOptions: INodeProperties[] = [
 		description:
 			'Whether to wait until Hypersender has processed the request and output whether it was sent (each check is one request against your plan). Off outputs status "queued" and the UUID at once.',
 	},
+	...sendAndWaitOptions,
 ];
 
 // How the tools below name a chat, and a message.
@@ -375,4 +385,5 @@ export const messageToolDescriptions: INodeProperties[] = toolDescriptions('mess
 	startTyping: `Not useful as an AI agent's tool: shows "typing..." in a chat until a message is sent or Stop Typing; Send Text (Human-Like Sending on) already shows typing before it sends. ${TO_CHAT} ${ACTION_ANSWER}`,
 	stopTyping: `Not useful as an AI agent's tool: stops showing "typing..." in a chat (see Start Typing). ${TO_CHAT} ${ACTION_ANSWER}`,
 	downloadMedia: `Not useful as an AI agent's tool: downloads the media of a received message as a binary file, which the model cannot read; download before the agent, e.g. to transcribe a voice note. 'Media URL': the message's media_url, e.g. https://app.hypersender.com/media/voice.ogg. 'Put Output File in Field': the binary field, e.g. data.`,
+	[SEND_AND_WAIT_OPERATION]: `Not usable as an AI agent's tool: it sends a question and waits for a person's answer, which a tool call cannot do; the call fails and sends nothing. ${TO_CHAT}`,
 });

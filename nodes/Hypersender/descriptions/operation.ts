@@ -51,6 +51,25 @@ export function operation({ value, name, action, description, method, url, preSe
 	};
 }
 
+/** An operation that runs as the node's own code, not through RoutingNode: see `customOperation`. */
+export interface CustomOperationDefinition {
+	value: string;
+	name: string;
+	action: string;
+	description: string;
+}
+
+/**
+ * An operation n8n runs through the node's `customOperations[resource][value]` (Hypersender.node.ts)
+ * instead of RoutingNode: for what a routed request cannot do, such as putting the execution to
+ * wait (Send and Wait for Response). It carries no routing, so nothing could ever send it but its
+ * registered function, whose requests go through the transport as the runners' do;
+ * test/description.test.ts fails for an operation that is neither routed to a runner nor registered.
+ */
+export function customOperation({ value, name, action, description }: CustomOperationDefinition): INodePropertyOptions {
+	return { name, value, action, description };
+}
+
 /** A resource's Operation selector, its operations in the order the editor lists them (alphabetical, as n8n's lint asks). */
 export function operationSelector(resource: string, operations: INodePropertyOptions[], defaultOperation: string): INodeProperties {
 	return {
