@@ -54,7 +54,7 @@ import { markedSection } from './lib/report.mjs';
 import { outputOf } from './lib/workflows.mjs';
 
 /** The scenario modules in scripts/e2e/, in the order they run. */
-const SCENARIOS = ['contacts', 'credential-test', 'cancel', 'messages', 'trigger', 'media', 'stop-on-error', 'refusals', 'allowed-domains', 'ai-agent'];
+const SCENARIOS = ['contacts', 'credential-test', 'cancel', 'messages', 'trigger', 'media', 'stop-on-error', 'refusals', 'allowed-domains', 'ai-agent', 'send-and-wait'];
 
 
 const require = createRequire(import.meta.url);

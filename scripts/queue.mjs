@@ -22,7 +22,7 @@ import { provisionN8n } from './lib/n8n-runtime.mjs';
 import { stopList } from './lib/processes.mjs';
 import { installDebianPackagesWhenMissing, startQueueBackends, startQueueN8n } from './queue/infrastructure.mjs';
 import { benchmarkMarkdown, writeBenchmarks } from './queue/report.mjs';
-import { IDEAL_MS, killAWorker, PLAN_PER_MINUTE, queueCredentials, queueWorkflows, triggerOnWorkers, twoBulkRuns, warmUp, WINDOW_MS, WORKFLOW_IDS } from './queue/scenarios.mjs';
+import { IDEAL_MS, killAWorker, PLAN_PER_MINUTE, queueCredentials, queueWorkflows, sendAndWaitOnWorkers, triggerOnWorkers, twoBulkRuns, warmUp, WINDOW_MS, WORKFLOW_IDS } from './queue/scenarios.mjs';
 
 const require = createRequire(import.meta.url);
 const { FakeHypersender } = require('../test/fake-hypersender/server.js');
@@ -67,6 +67,7 @@ async function main() {
 		// pick-up, the Code node's runner, saving 300 items), the same with either pacing.
 		check(runs[0].sendingMs / IDEAL_MS <= 1.15 && runs[0].rateLimited === 0, `adaptive pacing: the 600 requests go out within 1.15x of the ideal ${IDEAL_MS / 1000} s, no 429`, runs[0]);
 		await triggerOnWorkers(q);
+		await sendAndWaitOnWorkers(q);
 		const kill = await killAWorker(q);
 		results = { runs, kill };
 		const markdown = benchmarkMarkdown(runs, kill, N8N_VERSION);

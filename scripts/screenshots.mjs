@@ -11,7 +11,8 @@ import { chromium } from 'playwright-core';
 
 import { buildAndPack, importIntoN8n, NODE_TYPE, unpackAsCustomExtension } from './lib/n8n-package.mjs';
 import { credentialJson, freePort, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, startN8n } from './lib/n8n-runtime.mjs';
-import { setUpOwner } from './lib/n8n-rest.mjs';
+import { activateOrThrow, setUpOwner } from './lib/n8n-rest.mjs';
+import { linksSentTo, sendAndWaitWorkflow } from './lib/send-and-wait.mjs';
 import { triggerWorkflow } from './lib/hypersender-trigger.mjs';
 import { chainWorkflow, upsertNode, webhookNode, workflowNode } from './lib/workflows.mjs';
 import { stopProcess } from './lib/processes.mjs';
@@ -61,7 +62,16 @@ const shownTrigger = triggerWorkflow({
 	credential,
 	parameters: { events: ['message.any', 'message.reaction'], options: {} },
 });
-await importIntoN8n(bins, env, work, { credentials: [credential], workflows: [workflow, sendTextWorkflow, shownTrigger] });
+const askWorkflow = sendAndWaitWorkflow({
+	id: 'hypersenderShotsSendWait',
+	name: 'Refund approval on WhatsApp',
+	path: 'refund-approval',
+	webhookId: 'd',
+	nodeType: NODE_TYPE.customExtension,
+	credential,
+	parameters: { responseType: 'approval', approvalOptions: { values: { approvalType: 'double' } } },
+});
+await importIntoN8n(bins, env, work, { credentials: [credential], workflows: [workflow, sendTextWorkflow, shownTrigger, askWorkflow] });
 
 const n8n = await startN8n(bins, env);
 const browser = await chromium.launch({
@@ -69,7 +79,7 @@ const browser = await chromium.launch({
 	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
-	await setUpOwner(n8n, OWNER);
+	const owner = await setUpOwner(n8n, OWNER);
 	const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 	await page.goto(`${n8n.url}/signin`);
 	await page.getByLabel(/email/i).first().fill(OWNER.email);
@@ -99,6 +109,17 @@ try {
 	await page.waitForTimeout(1000);
 	await page.screenshot({ path: path.join(OUT, 'trigger-panel.png') });
 	await page.keyboard.press('Escape');
+
+	// The page a person sees on a phone after tapping the Approve link of a question.
+	const client = { url: n8n.url, ...owner };
+	await activateOrThrow(client, askWorkflow.id);
+	await fetch(`${n8n.url}/webhook/refund-approval`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ phone: '+1 213 373 9301' }) });
+	const { links } = await linksSentTo(fake, '12133739301@c.us', n8n.url);
+	const phone = await browser.newPage({ viewport: { width: 390, height: 520 }, deviceScaleFactor: 2, isMobile: true });
+	await phone.goto(links['✓ Approve']);
+	await phone.getByText('Confirm your answer').first().waitFor({ timeout: 30_000 });
+	await phone.screenshot({ path: path.join(OUT, 'send-and-wait-page.png') });
+	await phone.close();
 
 	await page.goto(`${n8n.url}/home/credentials/${credential.id}`);
 	await page.getByText('API Token').first().waitFor({ timeout: 30_000 });

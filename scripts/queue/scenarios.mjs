@@ -7,12 +7,15 @@
 //   2. Hypersender Trigger deliveries POSTed to the webhook process run on the workers.
 //   3. A worker is SIGKILLed in the middle of a bulk run: what n8n reports for the execution, and
 //      that no row was sent twice with different content; then the execution is retried.
+//   4. Send and Wait for Response: the execution a production webhook starts waits; the Approve
+//      link is answered by the webhook process, and a worker finishes the execution.
 // Each takes `q`: { n8n (the REST client of main), bins, fake, main, webhook, workers, check, log }.
 import { delivery, TEXT_PAYLOAD, TRIGGER_NAME, triggerCredential, triggerUrlOf, triggerWorkflow } from '../lib/hypersender-trigger.mjs';
 import { credentialJson } from '../lib/n8n-runtime.mjs';
 import { executionOutputOf, executionsOf as executionsList, executionWithRun, finished, postWebhook } from '../lib/n8n-rest.mjs';
 import { sleep, waitFor } from '../lib/wait.mjs';
 import { batchRowChatId, webhookUpsertWorkflow } from '../lib/workflows.mjs';
+import { linksSentTo, openLink, sendAndWaitWorkflow } from '../lib/send-and-wait.mjs';
 
 export const PLAN_PER_MINUTE = 600;
 export const WINDOW_MS = 10_000;
@@ -21,7 +24,8 @@ export const IDEAL_MS = ((2 * ROWS) / PLAN_PER_MINUTE) * 60_000;
 export const BULK_WORKFLOW_ID = 'hsQueueBulk';
 const BULK_PATH = 'hypersender-queue-bulk';
 const TRIGGER = { id: 'hsQueueTrigger', webhookId: '3c9a1e7b-5d2f-4a60-8b1c-9e0d7f6a5b43', secret: 'queue-webhook-authorization-8a2c4e6f' };
-export const WORKFLOW_IDS = [BULK_WORKFLOW_ID, TRIGGER.id];
+const SEND_AND_WAIT = { id: 'hsQueueSendWait', path: 'hypersender-queue-send-wait', webhookId: '5e1d7c3b-2a4f-4b6e-8d9c-0f1a2b3c4d5e', phone: '+1 213 373 9201' };
+export const WORKFLOW_IDS = [BULK_WORKFLOW_ID, TRIGGER.id, SEND_AND_WAIT.id];
 
 /** The account (Custom plan, PLAN_PER_MINUTE a minute) and its trigger twin with a Webhook Authorization. */
 export function queueCredentials({ apiToken, instanceId, baseUrl }) {
@@ -35,6 +39,7 @@ export function queueWorkflows(nodeType, [credential, signed]) {
 	return [
 		webhookUpsertWorkflow({ id: BULK_WORKFLOW_ID, name: 'Queue bulk upsert', path: BULK_PATH, webhookId: '0e6c8d2a-7b4f-4e1a-9c3d-5f2b8a1e6d70', nodeType, credential, extra: { onError: 'continueRegularOutput' } }),
 		triggerWorkflow({ ...TRIGGER, nodeType, credential: signed }),
+		sendAndWaitWorkflow({ ...SEND_AND_WAIT, name: 'Queue send and wait', nodeType, credential, parameters: { responseType: 'approval' } }),
 	];
 }
 
@@ -154,6 +159,30 @@ export async function triggerOnWorkers({ n8n, bins, fake, webhook, workers, main
 	const elsewhere = full.filter((execution) => [main, webhook].some((process) => process.output().includes(`started execution ${execution.id} `)));
 	check(elsewhere.length === 0, 'trigger: neither main nor the webhook process ran one', elsewhere.map((execution) => execution.id));
 	return ranOn;
+}
+
+/** Send and Wait in queue mode: started through the webhook process, answered there, finished by a worker. */
+export async function sendAndWaitOnWorkers({ n8n, bins, fake, webhook, workers, main, check, log }) {
+	fake.reset();
+	await postWebhook(`${webhook.url}/webhook/${SEND_AND_WAIT.path}`, { phone: SEND_AND_WAIT.phone }, 'the send-and-wait webhook');
+	// The links name main's host; the webhook process answers them in queue mode.
+	const { links } = await linksSentTo(fake, `${SEND_AND_WAIT.phone.replace(/\D/g, '')}@c.us`, webhook.url);
+	const approve = links['✓ Approve'];
+	const id = new URL(approve).pathname.split('/')[2];
+	const waiting = await waitFor('the send-and-wait execution to wait', async () => (await executionWithRun(n8n, bins, id)).status === 'waiting').catch(() => false);
+	check(waiting === true, 'send and wait: the execution waits for the answer', id);
+	const answer = await openLink(approve, {});
+	check(answer.status === 200 && answer.html.includes('Thanks, your answer was recorded'), 'send and wait: the webhook process takes the answer', { status: answer.status, html: answer.html.slice(0, 300) });
+	const done = await waitFor('the answered execution to finish', async () => {
+		const execution = await executionWithRun(n8n, bins, id);
+		return finished(execution) && execution;
+	});
+	const output = executionOutputOf(done, 'Hypersender').map((item) => item.json);
+	check(done.status === 'success' && output[0]?.data?.approved === true, 'send and wait: the execution finishes with { data: { approved: true } }', { status: done.status, output });
+	const ranOn = workerThatRan(workers, id);
+	const elsewhere = [main, webhook].filter((process) => process.output().includes(`started execution ${id} `)).map((process) => process.name);
+	log(`send and wait: execution ${id} ran on ${JSON.stringify(ranOn)}`);
+	check(ranOn.length >= 1 && elsewhere.length === 0, 'send and wait: workers ran the execution (start and resume), neither main nor the webhook process', { ranOn, elsewhere });
 }
 
 /** Why an execution failed, as n8n stored it. */
