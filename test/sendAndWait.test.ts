@@ -73,7 +73,7 @@ describe('Approval', () => {
 		const confirmation = await execution.open(links['✓ Approve']);
 		expect(confirmation).toMatchObject({ status: 200, contentType: 'text/html; charset=utf-8' });
 		expect(confirmation.html).toContain('<form method="post"><button type="submit">✓ Approve</button></form>');
-		expect(execution.run?.status).toBe('waiting');
+		expect(execution.resumedYet).toBe(false);
 
 		const recorded = await execution.open(links['✓ Approve'], {});
 		expect(recorded.status).toBe(200);
@@ -105,7 +105,7 @@ describe('Approval', () => {
 		const tampered = approve.replace('approved=true', 'approved=false');
 		expect((await execution.open(tampered, {})).status).toBe(401);
 		expect((await execution.open(approve.replace(/signature=[0-9a-f]+/, 'signature='), {})).status).toBe(401);
-		expect(execution.run?.status).toBe('waiting');
+		expect(execution.resumedYet).toBe(false);
 		await execution.open(approve, {});
 		await execution.finished();
 		expect(execution.output).toEqual([{ data: { approved: true, respondedAt: expect.any(String) } }]);
@@ -125,7 +125,7 @@ describe('Free Text', () => {
 		expect(form.html).toContain('Refund 40 € to Ana?');
 
 		expect((await execution.open(links['Answer here'], { text: ' \r\n ' })).status).toBe(422);
-		expect(execution.run?.status).toBe('waiting');
+		expect(execution.resumedYet).toBe(false);
 
 		const answer = 'Yes 👍🏽, but only 30 €\r\nand "not" <today>\r\n\r\n— Ana';
 		const recorded = await execution.open(links['Answer here'], { text: answer });

@@ -98,6 +98,11 @@ export class WaitingExecution {
 		return await this.resumed;
 	}
 
+	/** Whether a request to a link has resumed the execution (with an answer, or at the time-out). */
+	get resumedYet(): boolean {
+		return this.resumed !== undefined;
+	}
+
 	/** The resumed run, once an answer was taken. */
 	async finished(): Promise<IRun> {
 		if (!this.resumed) throw new Error('no answer was taken');

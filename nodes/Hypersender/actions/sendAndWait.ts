@@ -110,6 +110,9 @@ function questionOf(ctx: IExecuteFunctions, item: IExecuteSingleFunctions): Ques
  */
 export async function sendAndWaitForResponse(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const item = itemContext(this, 0);
+	// n8n 1.x checks the signature of a resume link only for an execution marked so (2.x checks every
+	// Send and Wait link, and has no such method): without it, a link with its answer changed would resume.
+	(this as { setSignatureValidationRequired?: () => void }).setSignatureValidationRequired?.();
 	try {
 		const { chatId, text, humanLike, waitTill } = questionOf(this, item);
 		const request: HypersenderRequest = {
