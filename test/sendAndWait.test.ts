@@ -8,7 +8,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { pollingClock } from '../nodes/Hypersender/actions/queuedRequest';
 import { credentialsFor, useFakeHypersender } from './fixtures';
 import { virtualPacingClock } from './helpers/virtualPacingClock';
 import { WaitingExecution } from './helpers/runSendAndWait';
@@ -24,13 +23,7 @@ process.env.N8N_ENCRYPTION_KEY = 'send-and-wait-test-encryption-key';
 
 const fake = useFakeHypersender();
 const CHAT = '12132132130@c.us';
-const realPollingClock = pollingClock.current;
-beforeAll(() => {
-	pollingClock.current = virtualPacingClock;
-});
-afterAll(() => {
-	pollingClock.current = realPollingClock;
-});
+beforeEach(() => virtualPacingClock.reset());
 
 const executions: WaitingExecution[] = [];
 afterEach(async () => {
