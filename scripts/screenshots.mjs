@@ -114,9 +114,11 @@ try {
 	const client = { url: n8n.url, ...owner };
 	await activateOrThrow(client, askWorkflow.id);
 	await fetch(`${n8n.url}/webhook/refund-approval`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ phone: '+1 213 373 9301' }) });
-	const { links } = await linksSentTo(fake, '12133739301@c.us', n8n.url);
+	const { links } = await linksSentTo(fake, '12133739301@c.us');
 	const phone = await browser.newPage({ viewport: { width: 390, height: 520 }, deviceScaleFactor: 2, isMobile: true });
-	await phone.goto(links['✓ Approve']);
+	// The links name the public host the README shows (WEBHOOK_URL); the page itself is this n8n's.
+	const approve = new URL(links['✓ Approve']);
+	await phone.goto(`${n8n.url}${approve.pathname}${approve.search}`);
 	await phone.getByText('Confirm your answer').first().waitFor({ timeout: 30_000 });
 	await phone.screenshot({ path: path.join(OUT, 'send-and-wait-page.png') });
 	await phone.close();

@@ -13,6 +13,7 @@ import { messagePreSend } from '../nodes/Hypersender/actions/message';
 import { HypersenderTrigger } from '../nodes/HypersenderTrigger/HypersenderTrigger.node';
 import { CONTACT_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/ContactDescription';
 import { MESSAGE_RECIPIENT_OPERATIONS } from '../nodes/Hypersender/descriptions/MessageDescription';
+import { refuseOutsideWorkflowStep } from '../nodes/Hypersender/descriptions/operation';
 import { Hypersender } from '../nodes/Hypersender/Hypersender.node';
 import { description, nodeWith, operationSelectorsOf, resources } from './helpers/nodeDescription';
 
@@ -44,8 +45,12 @@ describe('every operation goes through the transport', () => {
 		expect(customOperations.map(({ key }) => key).sort()).toEqual(
 			pairs.filter(([resource, operation]) => isCustom(resource, operation)).map(([resource, operation]) => `${resource} > ${String(operation.value)}`).sort(),
 		);
-		// A custom operation carries no routing: WorkflowExecute runs its function, and nothing else could send it.
-		for (const [resource, operation] of pairs) if (isCustom(resource, operation)) expect(operation.routing).toBeUndefined();
+		// WorkflowExecute runs a custom operation's function; RoutingNode (an AI agent's tool call) only reaches the refusal.
+		for (const [resource, operation] of pairs) {
+			if (!isCustom(resource, operation)) continue;
+			expect(operation.routing?.send).toEqual({ paginate: true });
+			expect(operation.routing?.operations?.pagination).toBe(refuseOutsideWorkflowStep);
+		}
 	});
 
 	test.each(routedPairs.map(([resource, operation]) => [`${resource} > ${operation.name}`, operation]))('%s: paginate with a runner, so RoutingNode calls the runner instead of sending', (_, operation) => {

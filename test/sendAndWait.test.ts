@@ -8,7 +8,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { DirectoryLoader, RoutingNode } from 'n8n-core';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { Hypersender } from '../nodes/Hypersender/Hypersender.node';
 import { credentialsFor, useFakeHypersender } from './fixtures';
+import { runNode } from './helpers/runWorkflow';
 import { virtualPacingClock } from './helpers/virtualPacingClock';
 import { WaitingExecution } from './helpers/runSendAndWait';
 
@@ -180,5 +185,21 @@ describe('checks before anything waits', () => {
 		const execution = await start({ ...approval('single'), chatId: '={{ $json.phone }}' }, { items: [{ phone: '+1 213 213 2130' }, { phone: '+49 151 23456789' }] });
 		expect(execution.run?.status).toBe('waiting');
 		expect(fake.messages.map((message) => message.chatId)).toEqual([CHAT]);
+	});
+
+	test("as an AI agent's tool (n8n runs a tool through RoutingNode, not the custom operation) the call fails saying so, with nothing sent", async () => {
+		const asTool = new Hypersender();
+		DirectoryLoader.applyDeclarativeNodeOptionParameters(asTool);
+		asTool.execute = async function (this: IExecuteFunctions) {
+			return (await new RoutingNode(this as unknown as ConstructorParameters<typeof RoutingNode>[0], asTool).runNode()) ?? [];
+		};
+		const { error } = await runNode({
+			items: [{}],
+			credentials: credentialsFor(fake),
+			extraNodeTypes: { 'test.hypersenderAsTool': Object.assign(asTool, { customOperations: undefined }) },
+			node: { type: 'test.hypersenderAsTool', typeVersion: 1, parameters: { resource: 'message', operation: 'sendAndWait', chatId: '+1 213 213 2130', message: 'Refund?' }, credentials: { hypersenderApi: { id: '1', name: 'Hypersender account' } } },
+		});
+		expect(error?.message).toBe("The operation 'sendAndWait' runs only as a step of a workflow, not as an AI agent's tool");
+		expect(fake.requests).toHaveLength(0);
 	});
 });

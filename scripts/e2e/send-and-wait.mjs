@@ -35,7 +35,7 @@ export async function run(t) {
 	for (const { id } of Object.values(WORKFLOWS)) await activateOrThrow(n8n, id);
 	const ask = async (workflow, phone) => {
 		await postWebhook(`${n8n.url}/webhook/${workflow.path}`, { phone }, `the webhook of ${workflow.id}`);
-		return await linksSentTo(fake, chatIdOf(phone), n8n.url);
+		return await linksSentTo(fake, chatIdOf(phone));
 	};
 	// n8n 1.x may report the resumed execution finished a moment before its run data is stored.
 	const finishedRun = async (executionId) => {
@@ -57,14 +57,14 @@ export async function run(t) {
 	t.check(Boolean(approveLink && approve.links['✗ Decline']) && approve.text.startsWith('Refund 40 € to Ana?\n\n'), `${label}: the question carries the message, an Approve and a Decline link`, approve.text);
 	const approveId = executionIdOf(approveLink);
 	t.check((await waitFor('the approval execution to wait', async () => (await statusOf(approveId)) === 'waiting').catch(() => false)) === true, `${label}: the execution waits for the answer (REST status "waiting")`, await statusOf(approveId));
-	const confirmation = await openLink(approveLink);
+	const confirmation = await openLink(approveLink, n8n.url);
 	t.check(confirmation.status === 200 && confirmation.html.includes('Confirm your answer') && (await statusOf(approveId)) === 'waiting', `${label}: opening the Approve link shows the confirmation page and takes no answer`, confirmation);
-	const recorded = await openLink(approveLink, {});
+	const recorded = await openLink(approveLink, n8n.url, {});
 	t.check(recorded.status === 200 && recorded.html.includes('Thanks, your answer was recorded'), `${label}: confirming records the answer`, recorded);
 	const approved = await finishedRun(approveId);
 	const approvedOutput = executionOutputOf(approved, 'Hypersender').map((item) => item.json);
 	t.check(approved.status === 'success' && approvedOutput.length === 1 && approvedOutput[0]?.data?.approved === true, `${label}: the execution finishes with { data: { approved: true } }`, { status: approved.status, approvedOutput });
-	const secondClick = await openLink(approveLink, {});
+	const secondClick = await openLink(approveLink, n8n.url, {});
 	const afterSecond = executionOutputOf(await executionWithRun(n8n, t.bins, approveId), 'Hypersender').map((item) => item.json);
 	t.check(!secondClick.html.includes('Thanks, your answer was recorded') && JSON.stringify(afterSecond) === JSON.stringify(approvedOutput), `${label}: a second click after the answer takes nothing (n8n answers HTTP ${secondClick.status} itself)`, { secondClick: secondClick.html.slice(0, 300), afterSecond });
 
@@ -72,9 +72,9 @@ export async function run(t) {
 	const decline = await ask(WORKFLOWS.approval, PHONES.decline);
 	const declineId = executionIdOf(decline.links['✗ Decline']);
 	await waitFor('the decline execution to wait', async () => (await statusOf(declineId)) === 'waiting');
-	const tampered = await openLink(decline.links['✓ Approve'].replace('approved=true', 'approved=false'), {});
+	const tampered = await openLink(decline.links['✓ Approve'].replace('approved=true', 'approved=false'), n8n.url, {});
 	t.check(tampered.status === 401 && (await statusOf(declineId)) === 'waiting', `${label}: a link whose answer was changed is refused (HTTP 401) and resumes nothing`, { status: tampered.status, html: tampered.html.slice(0, 300) });
-	await openLink(decline.links['✗ Decline'], {});
+	await openLink(decline.links['✗ Decline'], n8n.url, {});
 	const declined = await finishedRun(declineId);
 	const declinedOutput = executionOutputOf(declined, 'Hypersender').map((item) => item.json);
 	t.check(declined.status === 'success' && declinedOutput[0]?.data?.approved === false, `${label}: the Decline link finishes the execution with { data: { approved: false } }`, declinedOutput);
@@ -84,9 +84,9 @@ export async function run(t) {
 	const respond = text.links.Respond;
 	const textId = executionIdOf(respond);
 	await waitFor('the free-text execution to wait', async () => (await statusOf(textId)) === 'waiting');
-	const form = await openLink(respond);
+	const form = await openLink(respond, n8n.url);
 	t.check(form.status === 200 && form.html.includes('<textarea name="text"'), `${label}: the Respond link opens the answer form`, form.html.slice(0, 300));
-	await openLink(respond, { text: ANSWER.replace(/\n/g, '\r\n') });
+	await openLink(respond, n8n.url, { text: ANSWER.replace(/\n/g, '\r\n') });
 	const answered = await finishedRun(textId);
 	const answeredOutput = executionOutputOf(answered, 'Hypersender').map((item) => item.json);
 	t.check(answeredOutput[0]?.data?.text === ANSWER, `${label}: the free-text answer arrives verbatim (emoji, line breaks)`, answeredOutput);

@@ -165,13 +165,13 @@ export async function triggerOnWorkers({ n8n, bins, fake, webhook, workers, main
 export async function sendAndWaitOnWorkers({ n8n, bins, fake, webhook, workers, main, check, log }) {
 	fake.reset();
 	await postWebhook(`${webhook.url}/webhook/${SEND_AND_WAIT.path}`, { phone: SEND_AND_WAIT.phone }, 'the send-and-wait webhook');
-	// The links name main's host; the webhook process answers them in queue mode.
-	const { links } = await linksSentTo(fake, `${SEND_AND_WAIT.phone.replace(/\D/g, '')}@c.us`, webhook.url);
+	// The webhook process answers the links in queue mode.
+	const { links } = await linksSentTo(fake, `${SEND_AND_WAIT.phone.replace(/\D/g, '')}@c.us`);
 	const approve = links['✓ Approve'];
 	const id = new URL(approve).pathname.split('/')[2];
 	const waiting = await waitFor('the send-and-wait execution to wait', async () => (await executionWithRun(n8n, bins, id)).status === 'waiting').catch(() => false);
 	check(waiting === true, 'send and wait: the execution waits for the answer', id);
-	const answer = await openLink(approve, {});
+	const answer = await openLink(approve, webhook.url, {});
 	check(answer.status === 200 && answer.html.includes('Thanks, your answer was recorded'), 'send and wait: the webhook process takes the answer', { status: answer.status, html: answer.html.slice(0, 300) });
 	const done = await waitFor('the answered execution to finish', async () => {
 		const execution = await executionWithRun(n8n, bins, id);

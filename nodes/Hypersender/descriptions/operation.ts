@@ -1,3 +1,4 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	DeclarativeRestApiSettings,
 	IExecutePaginationFunctions,
@@ -60,14 +61,28 @@ export interface CustomOperationDefinition {
 }
 
 /**
+ * The runner of every custom operation, for when RoutingNode is handed one anyway: n8n runs a node
+ * that serves as an AI agent's tool through RoutingNode, not through its custom operations. It
+ * sends nothing and fails the call with what to do instead.
+ */
+export const refuseOutsideWorkflowStep: Runner = async function () {
+	const operation = String(this.getNodeParameter('operation', ''));
+	throw new NodeOperationError(this.getNode(), `The operation '${operation}' runs only as a step of a workflow, not as an AI agent's tool`, {
+		itemIndex: this.getItemIndex(),
+		description: 'n8n runs a tool call without letting it wait for a person. Put the node after the agent in the workflow instead.',
+	});
+};
+
+/**
  * An operation n8n runs through the node's `customOperations[resource][value]` (Hypersender.node.ts)
  * instead of RoutingNode: for what a routed request cannot do, such as putting the execution to
- * wait (Send and Wait for Response). It carries no routing, so nothing could ever send it but its
- * registered function, whose requests go through the transport as the runners' do;
- * test/description.test.ts fails for an operation that is neither routed to a runner nor registered.
+ * wait (Send and Wait for Response). Its routing only reaches `refuseOutsideWorkflowStep`, so
+ * nothing but its registered function (whose requests go through the transport as the runners'
+ * do) ever sends it; test/description.test.ts fails for an operation that is neither routed to a
+ * runner nor registered.
  */
 export function customOperation({ value, name, action, description }: CustomOperationDefinition): INodePropertyOptions {
-	return { name, value, action, description };
+	return { name, value, action, description, routing: { request: { method: 'POST' }, send: { paginate: true }, operations: { pagination: refuseOutsideWorkflowStep } } };
 }
 
 /** A resource's Operation selector, its operations in the order the editor lists them (alphabetical, as n8n's lint asks). */
