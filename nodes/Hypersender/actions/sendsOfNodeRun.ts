@@ -234,8 +234,9 @@ function itemCountOf(ctx: IExecuteSingleFunctions): number | undefined {
  * Counts the item as started in its node run's current try, and opens a new try when the item
  * was started before (the node runs again: Retry On Fail). Called first thing for an item, in
  * its preSend hook. `itemCount` is how many items of the run send: all of them, except for an
- * operation that sends for its first item only (Send and Wait for Response passes 1). Nothing is counted when the node continues on fail: every item then gets
- * its own output, so nothing is held back or remembered.
+ * operation that sends for its first item only (Send and Wait for Response passes 1). Nothing is
+ * counted when the node continues on fail: every item then gets its own output, so nothing is held
+ * back or remembered.
  */
 export function startItemInNodeRun(ctx: IExecuteSingleFunctions, itemCount = itemCountOf(ctx)): NodeRunTry | undefined {
 	if (ctx.continueOnFail()) return undefined;
