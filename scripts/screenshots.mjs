@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import { buildAndPack, importIntoN8n, NODE_TYPE, unpackAsCustomExtension } from './lib/n8n-package.mjs';
 import { credentialJson, freePort, n8nEnv, PACKAGE_NAME, provisionN8n, ROOT, startN8n } from './lib/n8n-runtime.mjs';
 import { activateOrThrow, setUpOwner } from './lib/n8n-rest.mjs';
-import { linksSentTo, sendAndWaitWorkflow } from './lib/send-and-wait.mjs';
+import { executionIn, linksSentTo, sendAndWaitWorkflow } from './lib/send-and-wait.mjs';
 import { triggerWorkflow } from './lib/hypersender-trigger.mjs';
 import { chainWorkflow, upsertNode, webhookNode, workflowNode } from './lib/workflows.mjs';
 import { stopProcess } from './lib/processes.mjs';
@@ -115,6 +115,8 @@ try {
 	await activateOrThrow(client, askWorkflow.id);
 	await fetch(`${n8n.url}/webhook/refund-approval`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ phone: '+1 213 373 9301' }) });
 	const { links } = await linksSentTo(fake, '12133739301@c.us');
+	// The question goes out a moment before the execution is put to wait; until then n8n answers 409.
+	await executionIn(client, askWorkflow.id, 'waiting');
 	const phone = await browser.newPage({ viewport: { width: 390, height: 520 }, deviceScaleFactor: 2, isMobile: true });
 	// The links name the public host the README shows (WEBHOOK_URL); the page itself is this n8n's.
 	const approve = new URL(links['✓ Approve']);
