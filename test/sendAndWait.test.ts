@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { DirectoryLoader, RoutingNode } from 'n8n-core';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import { Hypersender } from '../nodes/Hypersender/Hypersender.node';
 import { credentialsFor, useFakeHypersender } from './fixtures';
@@ -188,7 +188,7 @@ describe('checks before anything waits', () => {
 	});
 
 	test("as an AI agent's tool (n8n runs a tool through RoutingNode, not the custom operation) the call fails saying so, with nothing sent", async () => {
-		const asTool = new Hypersender();
+		const asTool: INodeType = new Hypersender();
 		DirectoryLoader.applyDeclarativeNodeOptionParameters(asTool);
 		asTool.execute = async function (this: IExecuteFunctions) {
 			return (await new RoutingNode(this as unknown as ConstructorParameters<typeof RoutingNode>[0], asTool).runNode()) ?? [];
