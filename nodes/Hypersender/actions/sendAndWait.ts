@@ -83,7 +83,8 @@ function questionOf(ctx: IExecuteFunctions, item: IExecuteSingleFunctions): Ques
 	const responseType = parameterOfItem(item, 'responseType', 'approval');
 	const links: Array<[string, string]> = [];
 	if (responseType === 'approval') {
-		const values = (parameterOfItem(item, 'approvalOptions.values', {}) ?? {}) as IDataObject;
+		const approvalOptions = parameterOfItem(item, 'approvalOptions', {}) as unknown;
+		const values = isObject(approvalOptions) && isObject(approvalOptions.values) ? approvalOptions.values : {};
 		links.push([labelOf(item, values, 'approveLabel', 'Approve Button Label', DEFAULT_APPROVE_LABEL), ctx.getSignedResumeUrl({ approved: 'true' })]);
 		if (values.approvalType === 'double') links.push([labelOf(item, values, 'disapproveLabel', 'Disapprove Button Label', DEFAULT_DECLINE_LABEL), ctx.getSignedResumeUrl({ approved: 'false' })]);
 	} else if (responseType === 'freeText') {
@@ -129,7 +130,8 @@ export async function sendAndWaitForResponse(this: IExecuteFunctions): Promise<I
 	} catch (error) {
 		const failure = error instanceof NodeOperationError || error instanceof NodeApiError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: 0 });
 		if (!this.continueOnFail()) throw failure;
-		return [[{ json: { error: failure.message, description: failure.description ?? null }, pairedItem: { item: 0 } }]];
+		// As RoutingNode puts out a failed item of the other operations.
+		return [[{ json: {}, error: failure, pairedItem: { item: 0 } }]];
 	}
 }
 

@@ -385,5 +385,5 @@ export const messageToolDescriptions: INodeProperties[] = toolDescriptions('mess
 	startTyping: `Not useful as an AI agent's tool: shows "typing..." in a chat until a message is sent or Stop Typing; Send Text (Human-Like Sending on) already shows typing before it sends. ${TO_CHAT} ${ACTION_ANSWER}`,
 	stopTyping: `Not useful as an AI agent's tool: stops showing "typing..." in a chat (see Start Typing). ${TO_CHAT} ${ACTION_ANSWER}`,
 	downloadMedia: `Not useful as an AI agent's tool: downloads the media of a received message as a binary file, which the model cannot read; download before the agent, e.g. to transcribe a voice note. 'Media URL': the message's media_url, e.g. https://app.hypersender.com/media/voice.ogg. 'Put Output File in Field': the binary field, e.g. data.`,
-	[SEND_AND_WAIT_OPERATION]: `Not usable as an AI agent's tool: it sends a question and waits for a person's answer, which a tool call cannot do; the call fails and sends nothing. ${TO_CHAT}`,
+	[SEND_AND_WAIT_OPERATION]: `Not usable as an AI agent's tool: it sends a question and waits for a person's answer, which a tool call cannot do; the call fails and sends nothing. ${TO_CHAT} 'Message': the question, e.g. Refund 40 € to Ana?`,
 });
