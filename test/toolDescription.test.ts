@@ -76,7 +76,8 @@ describe.each(pairs)('as an AI tool, %s > %s', (resource, operation) => {
 // A Message operation waited for up to Max Wait (60 s; Human-like Sending spaces messages out) answers "pending"
 // with no message_id, and without Wait for Result "queued": a model that reads either as "not sent" sends it again.
 // Download Media reads a file from a link: it answers with the file, never "queued" or "pending".
-const NOT_QUEUED = ['downloadMedia'];
+// Send and Wait is refused as a tool call: it sends nothing.
+const NOT_QUEUED = ['downloadMedia', 'sendAndWait'];
 const messageOperations = pairs.filter(([resource, operation]) => resource === 'message' && !NOT_QUEUED.includes(String(operation.value))).map(([resource, operation]) => [resource, String(operation.value)] as const);
 test.each(messageOperations)('as an AI tool, %s > %s says that "queued" and "pending" are on their way, not to be sent again', (resource, operation) => {
 	expect(toolDescriptionOf(resource, operation)).toMatch(/"queued" or "pending"[^.]*: do not (send it again|repeat it)/);
