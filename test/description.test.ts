@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { commonDeclarativeNodeOptionParameters } from 'n8n-core/dist/nodes-loader/constants';
 import { NodeHelpers } from 'n8n-workflow';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
@@ -124,4 +125,12 @@ test("every example workflow's Hypersender Trigger is at the trigger's default v
 		.filter((node) => node.type.endsWith('.hypersenderTrigger'));
 	expect(triggers.length).toBeGreaterThan(0);
 	for (const trigger of triggers) expect({ file: trigger.file, typeVersion: trigger.typeVersion }).toEqual({ file: trigger.file, typeVersion: defaultVersion });
+});
+
+test("Settings > Request Options are there with the names n8n's loader would give a declarative node (it skips a node with a webhook(), as Send and Wait needs)", () => {
+	const ours = description.properties.filter((property) => property.name === 'requestOptions');
+	expect(ours).toHaveLength(1);
+	const names = (property: INodeProperties) => (property.options as INodeProperties[]).map((option) => `${option.name}:${option.type}`).sort();
+	expect(names(ours[0])).toEqual(names(commonDeclarativeNodeOptionParameters));
+	expect(ours[0].isNodeSetting).toBe(true);
 });

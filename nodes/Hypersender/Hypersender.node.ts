@@ -6,7 +6,7 @@ import { answerSendAndWait, sendAndWaitForResponse } from './actions/sendAndWait
 import { CONTACT_RECIPIENT_OPERATIONS, contactFields, contactOperations, contactOptions, contactToolDescriptions } from './descriptions/ContactDescription';
 import { MESSAGE_RECIPIENT_OPERATIONS, messageFields, messageOperations, messageOptions, messageToolDescriptions } from './descriptions/MessageDescription';
 import { queuedRequestFields, queuedRequestOperations, queuedRequestToolDescriptions } from './descriptions/QueuedRequestDescription';
-import { chatIdField, optionsCollection } from './descriptions/sharedOptions';
+import { chatIdField, optionsCollection, requestOptionsSetting } from './descriptions/sharedOptions';
 import type { RecipientOperations } from './descriptions/sharedOptions';
 
 /** Where 'Chat ID or Phone' and Country show: each resource's operations with a recipient. */
@@ -72,6 +72,7 @@ export class Hypersender implements INodeType {
 			...messageFields,
 			...queuedRequestFields,
 			optionsCollection(RECIPIENTS, contactOptions, messageOptions),
+			requestOptionsSetting,
 		],
 	};
 
