@@ -127,13 +127,19 @@ take_lock "n8n-$N8N_VERSION" 9
 
 if [ -f "$n8n_prefix/.ready" ] && ! native_modules_work; then
 	say "the cached n8n $N8N_VERSION in $n8n_prefix fails the native-module check: repairing it"
+	# A ready cache was installed whole: only its native modules are rebuilt.
+	touch "$n8n_prefix/.installed"
 	rm -f "$n8n_prefix/.ready"
 fi
 
 if [ ! -f "$n8n_prefix/.ready" ]; then
 	mkdir -p "$n8n_prefix"
 	installed_version="$("$node_bin" -p "require('$n8n_dir/package.json').version" 2>/dev/null || true)"
-	if [ "$installed_version" != "$N8N_VERSION" ]; then
+	# n8n's own package.json at the right version does not prove the install finished: an npm killed
+	# part-way (SIGKILL, out of memory) leaves it beside missing dependencies, which the native-module
+	# check does not notice. Only an npm install that exited 0 writes .installed.
+	if [ "$installed_version" != "$N8N_VERSION" ] || [ ! -f "$n8n_prefix/.installed" ]; then
+		rm -f "$n8n_prefix/.installed"
 		# n8n-nodes-base 1.x names xlsx as a tarball from a site outside the npm registry; 0.18.5
 		# is its last registry release. 2.x does not depend on xlsx, so the override is inert there.
 		echo '{"private":true,"overrides":{"xlsx":"0.18.5"}}' > "$n8n_prefix/package.json"
@@ -142,6 +148,7 @@ if [ ! -f "$n8n_prefix/.ready" ]; then
 		# Without --ignore-scripts the install fails here: a Kafka client's install script
 		# downloads sources from the internet. The two native modules n8n needs are built below.
 		npm install --prefix "$n8n_prefix" --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
+		touch "$n8n_prefix/.installed"
 		say "installed n8n@$N8N_VERSION in $(seconds_since "$started") s"
 	fi
 	say "setting up n8n's native modules (sqlite3, isolated-vm) for Node $("$node_bin" -v) (first time: about 2 minutes on 2 cores, seconds once another line has built sqlite3)"

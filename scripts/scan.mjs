@@ -27,9 +27,17 @@ const ALLOWED_FILES = [/^dist\//, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/
 const NON_ENGLISH_DATA = [/^dist\/nodes\/Hypersender\/shared\/phoneMetadata\.generated\.js$/];
 // Comments that switch ESLint rules off or on: n8n's scanner ignores them, so a rule they silence
 // here still fails verification.
-const ESLINT_DIRECTIVE = /\/[/*]\s*eslint(-disable|-enable|\s)/;
+const ESLINT_DIRECTIVE = /\/[/*]\s*eslint(-disable|-enable|-env|\s)|\/\*\s*(globals?|exported)\s/;
 // Reading the environment or the file system, in the forms TypeScript compiles to.
 const ENV_OR_FS = /process\.env|require\(["'](node:)?(fs|fs\/promises|child_process)["']\)|from ["'](node:)?(fs|fs\/promises)["']/;
+
+// A letter outside ASCII, as written or as an escape in a string literal ('Env\u00eda' shows as
+// 'Envía' in n8n just the same). Escapes in regular expressions are not text and are not read.
+const NON_ASCII_LETTER = /[^\p{ASCII}\P{L}]/u;
+const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
+const ESCAPE = /\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})/g;
+const unescaped = (literal) => literal.replace(ESCAPE, (_, braced, four, two) => String.fromCodePoint(parseInt(braced ?? four ?? two, 16)));
+const NOT_ENGLISH = { test: (line) => NON_ASCII_LETTER.test(line) || (line.match(STRING_LITERAL) ?? []).some((literal) => NON_ASCII_LETTER.test(unescaped(literal))) };
 
 let failed = false;
 const report = (ok, message, details) => {
@@ -61,7 +69,7 @@ function checkPublishWorkflow() {
 	const publish = parseYaml(readFileSync(path.join(ROOT, '.github/workflows/publish.yml'), 'utf8'));
 	const jobs = Object.values(publish.jobs ?? {});
 	const steps = jobs.flatMap((job) => job.steps ?? []);
-	const publishes = steps.some((step) => /^\s*npm publish .*--provenance(\s|$)/m.test(step.run ?? ''));
+	const publishes = steps.some((step) => /^\s*npm publish .*--provenance(\s|$)/m.test(step.run ?? '') && !/^\s*npm publish .*--dry-run/m.test(step.run ?? ''));
 	const signs = jobs.some((job) => job.permissions?.['id-token'] === 'write');
 	report(publishes && signs, 'published from a GitHub Action with an npm provenance statement (.github/workflows/publish.yml: npm publish --provenance, id-token: write)');
 }
@@ -74,7 +82,9 @@ function checkManifest(manifest) {
 	const peers = Object.entries(manifest.peerDependencies ?? {});
 	report(peers.every(([name, range]) => name === 'n8n-workflow' && range === '*'), 'peerDependencies name only n8n-workflow, as *', JSON.stringify(manifest.peerDependencies));
 	const license = readFileSync(path.join(ROOT, 'LICENSE'), 'utf8');
-	report(manifest.license === 'MIT' && license.startsWith('MIT License'), `MIT license (package.json "license": ${manifest.license}; LICENSE is the MIT text)`);
+	// The heading alone is not the licence: a LICENSE that says "MIT License" above another text is not MIT.
+	const mitText = license.startsWith('MIT License') && license.includes('Permission is hereby granted, free of charge, to any person obtaining a copy') && license.includes('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
+	report(manifest.license === 'MIT' && mitText, `MIT license (package.json "license": ${manifest.license}; LICENSE is the MIT text)`);
 	report(manifest.n8n?.strict === true, 'n8n.strict is true');
 	report(manifest.n8n?.n8nNodesApiVersion === 1, 'n8n.n8nNodesApiVersion is 1');
 	for (const field of ['engines', 'author']) report(Boolean(manifest[field]), `package.json has ${field}`);
@@ -83,8 +93,10 @@ function checkManifest(manifest) {
 	const [, owner, repo] = repository ?? [];
 	const repoUrl = `https://github.com/${owner}/${repo}`;
 	const emailDomain = /@([^.]+)\./.exec(manifest.author?.email ?? '')?.[1];
+	// Exactly that repository: a prefix let https://github.com/o/n8n-nodes-x pass beside a repository URL of o/n8n-nodes.
+	const homepageOfRepo = manifest.homepage === repoUrl || manifest.homepage?.startsWith(`${repoUrl}#`);
 	report(
-		Boolean(repository) && manifest.homepage?.startsWith(repoUrl) && manifest.bugs?.url?.startsWith(repoUrl) && Boolean(manifest.author?.name) && emailDomain?.toLowerCase() === owner?.toLowerCase(),
+		Boolean(repository) && homepageOfRepo && manifest.bugs?.url === `${repoUrl}/issues` && Boolean(manifest.author?.name) && emailDomain?.toLowerCase() === owner?.toLowerCase(),
 		`repository, homepage, bugs and npm author agree (${repoUrl}; author ${manifest.author?.name} <${manifest.author?.email}>)`,
 		JSON.stringify({ repository: manifest.repository, homepage: manifest.homepage, bugs: manifest.bugs, author: manifest.author }, null, 2),
 	);
@@ -93,7 +105,13 @@ function checkManifest(manifest) {
 /** One service: every node and credential of the package is Hypersender's and uses only its credentials. */
 function checkOneService(manifest) {
 	const requireFromRoot = createRequire(path.join(ROOT, 'package.json'));
-	const load = (file) => Object.values(requireFromRoot(path.join(ROOT, file))).map((Type) => new Type());
+	// As n8n's loader does: the class named as the file (a node file may export other things too).
+	const load = (file) => {
+		const className = path.basename(file).split('.')[0];
+		const Type = requireFromRoot(path.join(ROOT, file))[className];
+		if (typeof Type !== 'function') throw new Error(`${file} does not export a class ${className}, which n8n loads from it`);
+		return [new Type()];
+	};
 	const credentials = manifest.n8n.credentials.flatMap(load);
 	const nodes = manifest.n8n.nodes.flatMap(load).map((node) => node.description);
 	const credentialNames = new Set(credentials.map((credential) => credential.name));
@@ -151,7 +169,7 @@ try {
 	const envOrFs = linesMatching(unpacked, shippedCode, ENV_OR_FS);
 	report(envOrFs.length === 0, 'no environment variables (process.env) and no file-system or child-process access in dist/', envOrFs.join('\n'));
 	const textFiles = shipped.filter((file) => /\.(js|json|md)$/.test(file) && !NON_ENGLISH_DATA.some((pattern) => pattern.test(file)));
-	const nonEnglish = linesMatching(unpacked, textFiles, /[^\p{ASCII}\P{L}]/u);
+	const nonEnglish = linesMatching(unpacked, textFiles, NOT_ENGLISH);
 	report(nonEnglish.length === 0, 'English: no letters outside ASCII in shipped text (the phone metadata\'s country names excepted)', nonEnglish.join('\n'));
 	checkReadme(readFileSync(path.join(unpacked, 'README.md'), 'utf8'));
 } finally {

@@ -3,7 +3,8 @@
 // .github/workflows/ci.yml and publish.yml and check the steps that matter; the tag check in
 // publish.yml is run for real.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 
@@ -178,6 +179,44 @@ describe('ci.yml', () => {
 			expect(read.stderr).toBe('');
 			const newest = versions.map(String).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
 			expect(JSON.parse(read.stdout)).toEqual([versions.map(String), newest]);
+		});
+
+		describe('scripts/lib/n8n-lines.mjs on a matrix written other ways: it reads what YAML reads, or stops with an error naming ci.yml', () => {
+			const matrixLine = /^ +n8n: \[.*\]\n/m;
+			// A copy of scripts/lib beside each edited ci.yml: the reader finds the file from its own folder.
+			const readVersionsOf = (matrix: string) => {
+				const root = mkdtempSync(path.join(tmpdir(), 'hypersender-n8n-lines-'));
+				try {
+					cpSync(path.join(ROOT, 'scripts/lib'), path.join(root, 'scripts/lib'), { recursive: true });
+					mkdirSync(path.join(root, '.github/workflows'), { recursive: true });
+					const edited = ciText.replace(matrixLine, matrix);
+					writeFileSync(path.join(root, CI_FILE), edited);
+					const script = "import('./scripts/lib/n8n-lines.mjs').then((lines) => console.log(JSON.stringify(lines.matrixVersions())))";
+					const run = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
+					const yamlReads = (parse(edited) as Workflow).jobs.e2e.strategy?.matrix?.n8n;
+					return { status: run.status, read: run.status === 0 ? JSON.parse(run.stdout) : undefined, stderr: run.stderr, yamlReads };
+				} finally {
+					rmSync(root, { recursive: true, force: true });
+				}
+			};
+			test('the edits apply to this ci.yml', () => expect(ciText).toMatch(matrixLine));
+			test.each([
+				['over several lines, with comments', "        n8n: [\n          '1.123.81', # the oldest [supported]\n          '2.40.7',\n          # '2.41.0',\n          '2.41.1',\n        ]\n"],
+				['with a comment holding brackets after it', "        n8n: ['1.123.81', '2.41.1'] # was ['2.40.7']\n"],
+				['with double quotes, bare versions and extra spaces', '        n8n:   [ "1.123.81" ,2.40.7,   \'2.41.1\' ]  \n'],
+			])('%s', (_, matrix) => {
+				const { status, read: versionsRead, stderr, yamlReads } = readVersionsOf(matrix);
+				expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+				expect(versionsRead).toEqual(yamlReads);
+			});
+			test.each([
+				['as a block list', "        n8n:\n          - '1.123.81'\n          - '2.41.1'\n", /ci\.yml should hold one list "n8n: \[\.\.\.\]"/],
+				['with a bare 2.40 (a number to YAML)', "        n8n: ['1.123.81', 2.40]\n", /ci\.yml: the e2e matrix "n8n: \[\.\.\.\]" holds entries that are not n8n versions \(x\.y\.z\): "2\.40"/],
+			])('%s', (_, matrix, error) => {
+				const { status, stderr } = readVersionsOf(matrix);
+				expect(status).not.toBe(0);
+				expect(stderr).toMatch(error);
+			});
 		});
 
 		describeProvisioningCache(job, 'npm run test:e2e', /\$\{\{\s*matrix\.n8n\s*\}\}/);

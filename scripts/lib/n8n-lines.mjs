@@ -13,13 +13,19 @@ const byVersion = (a, b) => a.localeCompare(b, 'en', { numeric: true });
 
 /** The e2e matrix's n8n versions, in the order the e2e runs them. */
 export function matrixVersions() {
-	const lists = [...readFileSync(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8').matchAll(/^\s+n8n:\s*\[([^\]]*)\]\s*(#.*)?$/gm)];
+	// Comments dropped first, as YAML drops them: in a list written over several lines
+	// (`'1.123.81', # oldest`) a comment became part of the next version, and a `]` in one ended the list.
+	const text = readFileSync(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8').replace(/(^|\s)#.*$/gm, '$1');
+	const lists = [...text.matchAll(/^\s+n8n:\s*\[([^\]]*)\]\s*$/gm)];
 	if (lists.length !== 1) throw new Error(`.github/workflows/ci.yml should hold one list "n8n: [...]" of n8n versions (the e2e matrix); it holds ${lists.length}`);
 	const versions = lists[0][1]
 		.split(',')
 		.map((entry) => entry.trim().replace(/^(['"])(.*)\1$/, '$2'))
 		.filter(Boolean);
 	if (versions.length === 0) throw new Error('.github/workflows/ci.yml: the e2e matrix lists no n8n versions');
+	// Whatever this reader still misreads stops here, not at npm as a package version.
+	const unreadable = versions.filter((version) => !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version));
+	if (unreadable.length) throw new Error(`.github/workflows/ci.yml: the e2e matrix "n8n: [...]" holds entries that are not n8n versions (x.y.z): ${unreadable.map((entry) => JSON.stringify(entry)).join(', ')}`);
 	return versions;
 }
 
