@@ -53,10 +53,10 @@ function contenders(triggerCredentialJson) {
 		workflow: chainWorkflow(id, `Bench ${label}`, [{ ...webhookNode('Webhook', webhookId, webhookId, { responseMode: 'onReceived', ...parameters }), ...(credentials ? { credentials } : {}) }]),
 		urlOf: (baseUrl) => `${baseUrl}/webhook/${webhookId}`,
 	});
-	const triggerContender = (key, label, id, webhookId, typeVersion) => ({
+	const triggerContender = (key, label, id, webhookId, typeVersion, parameters = {}) => ({
 		key,
 		label,
-		workflow: triggerWorkflow({ id, webhookId, name: `Bench ${label}`, nodeType: NODE_TYPE.communityPackage, credential: triggerCredentialJson, typeVersion }),
+		workflow: triggerWorkflow({ id, webhookId, name: `Bench ${label}`, nodeType: NODE_TYPE.communityPackage, credential: triggerCredentialJson, typeVersion, parameters }),
 		urlOf: (baseUrl) => triggerUrlOf(baseUrl, webhookId),
 	});
 	return [
@@ -66,6 +66,10 @@ function contenders(triggerCredentialJson) {
 		}),
 		webhookContender('noAuth', "n8n's Webhook node, no auth (reference)", 'hsBenchWebhookNoAuth', 'be4c0000-0000-4000-8000-00000000b0e3', {}),
 		triggerContender('triggerV1', 'Hypersender Trigger, version 1 (nodes saved before)', 'hsBenchTriggerV1', 'be4c0000-0000-4000-8000-00000000b0e4', 1),
+		// Text deliveries (no media): the option must cost them nothing.
+		triggerContender('triggerDownloadMedia', `Hypersender Trigger, version ${TRIGGER_VERSION}, Download Media on (text messages)`, 'hsBenchTriggerMedia', 'be4c0000-0000-4000-8000-00000000b0e5', TRIGGER_VERSION, {
+			options: { downloadMedia: true },
+		}),
 	];
 }
 
@@ -139,7 +143,7 @@ function writeSection(markdown) {
 }
 
 function sectionOf({ results, n8nVersion, nodeVersion, load }) {
-	const [trigger, headerAuth, noAuth, triggerV1] = results;
+	const [trigger, headerAuth, noAuth, triggerV1, triggerDownloadMedia] = results;
 	const ratio = (a, b) => (a.rate / b.rate).toFixed(2);
 	const cpuRatio = (a, b) => (b.cpuMs / a.cpuMs).toFixed(2);
 	const row = (result) =>
@@ -149,8 +153,8 @@ function sectionOf({ results, n8nVersion, nodeVersion, load }) {
 		'',
 		`Measured by \`npm run bench:trigger\` on ${new Date().toISOString().slice(0, 10)}: n8n ${n8nVersion} (\`n8n start\`, SQLite, regular execution mode, default`,
 		`settings: every execution saved; expression engine: ${process.env.N8N_EXPRESSION_ENGINE ?? "n8n's default, vm"}) on Node ${nodeVersion}, this package installed as a community package, on this machine`,
-		`(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared with other jobs). Four activated workflows in that one n8n, each its`,
-		`first node alone, so an execution does nothing after it: the Hypersender Trigger at version ${TRIGGER_VERSION} and at version 1, and n8n's`,
+		`(${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, shared with other jobs). Five activated workflows in that one n8n, each its`,
+		`first node alone, so an execution does nothing after it: the Hypersender Trigger at version ${TRIGGER_VERSION} (also with Download Media on) and at version 1, and n8n's`,
 		'Webhook node (`responseMode: onReceived`) with a Header Auth credential checking the same Authorization header, and without auth.',
 		`Each got ${WARM_UP} warm-up deliveries, then ${ROUNDS} rounds of ${DELIVERIES} deliveries of a text message with distinct event IDs and the`,
 		`right Authorization, POSTed to the production URL from one process, ${CONCURRENCY} in flight; the contenders take turns`,
@@ -165,6 +169,7 @@ function sectionOf({ results, n8nVersion, nodeVersion, load }) {
 		`  version 1 in the same run: ${ratio(triggerV1, headerAuth)}x, by CPU ${cpuRatio(triggerV1, headerAuth)}x; issue 19 measured 0.71x at version 1).`,
 		`- By n8n's CPU time per delivery (its process's user + system time from the first delivery of a round until its last execution`,
 		`  has finished; it moves far less with other jobs on the machine than the wall time): Hypersender Trigger / Header Auth **${cpuRatio(trigger, headerAuth)}x**.`,
+		`- Download Media on / off, for deliveries without media: **${ratio(triggerDownloadMedia, trigger)}x** deliveries per second, by CPU ${cpuRatio(triggerDownloadMedia, trigger)}x.`,
 		`- Webhook node with Header Auth / without auth: ${ratio(headerAuth, noAuth)}x (by CPU ${cpuRatio(headerAuth, noAuth)}x); Hypersender Trigger / without auth: ${ratio(trigger, noAuth)}x.`,
 		`- Machine load while measuring (1-minute load average): ${load.toFixed(1)} on ${os.cpus().length} cores.`,
 		'',
@@ -230,9 +235,9 @@ async function main() {
 			result.lost = DELIVERIES * ROUNDS - result.counts.success;
 			log(`${result.label}: ${result.rate.toFixed(1)}/s (rounds ${result.rounds.map((r) => r.rate.toFixed(1)).join(', ')}); n8n CPU ${result.cpuMs.toFixed(1)} ms per delivery; lost ${result.lost}`);
 		}
-		const [trigger, headerAuth, noAuth, triggerV1] = results;
+		const [trigger, headerAuth, noAuth, triggerV1, triggerDownloadMedia] = results;
 		const ratios = (a, b) => `${(a.rate / b.rate).toFixed(2)}x deliveries/s, ${(b.cpuMs / a.cpuMs).toFixed(2)}x by n8n CPU per delivery`;
-		log(`Trigger v${TRIGGER_VERSION} / Header Auth ${ratios(trigger, headerAuth)}; Trigger v1 / Header Auth ${ratios(triggerV1, headerAuth)}; Header Auth / no auth ${ratios(headerAuth, noAuth)}; load ${load.toFixed(1)}`);
+		log(`Trigger v${TRIGGER_VERSION} / Header Auth ${ratios(trigger, headerAuth)}; Trigger v1 / Header Auth ${ratios(triggerV1, headerAuth)}; Header Auth / no auth ${ratios(headerAuth, noAuth)}; Download Media on / off (no media) ${ratios(triggerDownloadMedia, trigger)}; load ${load.toFixed(1)}`);
 		if (process.env.BENCH_TRIGGER_WRITE !== '0') {
 			writeSection(sectionOf({ results, n8nVersion, nodeVersion, load }));
 			log('wrote its section of BENCHMARKS.md');
