@@ -164,6 +164,23 @@ describe('checks before anything waits', () => {
 		expect(fake.requests).toHaveLength(0);
 	});
 
+	const limit = (values: Record<string, unknown>) => ({ options: { limitWaitTime: { values } } });
+	test.each([
+		// JavaScript reads such text as a date in 2001: the message would go out and the wait end at once.
+		['a text read as a past date', limit({ limitType: 'atSpecifiedTime', maxDateAndTime: 'order 7' }), /Invalid 'Max Date and Time' in item 0: "order 7" is not in the future \(read as 2001-/],
+		['a date in the past', limit({ limitType: 'atSpecifiedTime', maxDateAndTime: '2026-12-01T23:59:59Z' }), /Invalid 'Max Date and Time' in item 0: "2026-12-01T23:59:59Z" is not in the future/],
+		['an empty amount (not 0)', limit({ limitType: 'afterTimeInterval', resumeAmount: '', resumeUnit: 'seconds' }), /Invalid 'Amount' in item 0: "" is not a number of 0 or more/],
+		['a negative amount', limit({ limitType: 'afterTimeInterval', resumeAmount: -1, resumeUnit: 'seconds' }), /Invalid 'Amount' in item 0: -1 is not a number of 0 or more/],
+		['an amount in words', limit({ limitType: 'afterTimeInterval', resumeAmount: 'ten', resumeUnit: 'seconds' }), /Invalid 'Amount' in item 0: "ten" is not a number of 0 or more/],
+		['a unit that is none', limit({ limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'constructor' }), /Invalid 'Unit' in item 0: "constructor" is not a unit of time/],
+	])('Limit Wait Time: %s fails the node naming the field and the value; nothing is sent', async (_, parameters, message) => {
+		virtualPacingClock.advance(Date.parse('2026-12-02T00:00:00Z') - virtualPacingClock.now());
+		const execution = await start({ ...approval('double'), ...parameters });
+		expect(execution.run?.data.resultData.error?.message).toMatch(message);
+		expect(execution.run?.waitTill).toBeUndefined();
+		expect(fake.requests).toHaveLength(0);
+	});
+
 	test('a send Hypersender refuses fails the node before it waits; On Error: Continue outputs the error instead', async () => {
 		fake.refuseSendsTo.set(CHAT, { status: 422, body: { message: 'The chat id is not on WhatsApp.' } });
 		const failed = await start(approval('double'));

@@ -50,7 +50,11 @@ function labelOf(ctx: IExecuteSingleFunctions, values: IDataObject, name: string
 	return String(raw).trim() || fallback;
 }
 
-/** When the wait ends without an answer: the Limit Wait Time option, read and checked before anything is sent. */
+/**
+ * When the wait ends without an answer: the Limit Wait Time option, read and checked before anything
+ * is sent. A date that is not ahead would end the wait as the message goes out (JavaScript reads
+ * text such as "order 7" as a date in 2001), and an empty Amount would be read as 0.
+ */
 function waitTillOf(ctx: IExecuteSingleFunctions): Date {
 	const limit = parameterOfItem(ctx, 'options.limitWaitTime', undefined) as unknown;
 	const values = isObject(limit) && isObject(limit.values) ? limit.values : undefined;
@@ -58,14 +62,22 @@ function waitTillOf(ctx: IExecuteSingleFunctions): Date {
 	if (values.limitType === 'atSpecifiedTime') {
 		const raw = values.maxDateAndTime;
 		const at = typeof raw === 'string' || typeof raw === 'number' ? new Date(raw) : undefined;
-		if (at && raw !== '' && !Number.isNaN(at.getTime())) return at;
-		throw invalidItemValue(ctx, 'Max Date and Time', raw ?? '', 'is not a date and time', "Pick a date and time in 'Limit Wait Time', or map one such as {{ $now.plus({ days: 1 }) }}.");
+		if (!at || raw === '' || Number.isNaN(at.getTime())) {
+			throw invalidItemValue(ctx, 'Max Date and Time', raw ?? '', 'is not a date and time', "Pick a date and time in 'Limit Wait Time', or map one such as {{ $now.plus({ days: 1 }) }}.");
+		}
+		if (at.getTime() <= systemClock.now()) {
+			throw invalidItemValue(ctx, 'Max Date and Time', raw, `is not in the future (read as ${at.toISOString()}), so the wait would end before anyone could answer`, "Pick a later date and time in 'Limit Wait Time', or map one such as {{ $now.plus({ days: 1 }) }}.");
+		}
+		return at;
 	}
-	const amount = typeof values.resumeAmount === 'string' ? Number(values.resumeAmount) : values.resumeAmount;
-	const unitMs = UNIT_MS[String(values.resumeUnit ?? 'hours')];
-	if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0 || unitMs === undefined) {
-		throw invalidItemValue(ctx, 'Limit Wait Time', values, 'is not an amount of 0 or more with a unit', "Set 'Amount' to a number of 0 or more and 'Unit' to seconds, minutes, hours or days.");
+	const raw = values.resumeAmount;
+	const amount = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
+		throw invalidItemValue(ctx, 'Amount', raw ?? '', 'is not a number of 0 or more', "Set 'Amount' in 'Limit Wait Time' to a number of 0 or more, such as 2.");
 	}
+	const unit = values.resumeUnit ?? 'hours';
+	const unitMs = Object.prototype.hasOwnProperty.call(UNIT_MS, String(unit)) ? UNIT_MS[String(unit)] : undefined;
+	if (unitMs === undefined) throw invalidItemValue(ctx, 'Unit', unit, 'is not a unit of time', "Set 'Unit' in 'Limit Wait Time' to seconds, minutes, hours or days.");
 	return new Date(systemClock.now() + amount * unitMs);
 }
 
