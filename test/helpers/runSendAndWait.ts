@@ -120,7 +120,7 @@ export class WaitingExecution {
 	}
 
 	private additionalData(hooks: ExecutionLifecycleHooks, extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
-		return { ...additionalDataFor(hooks, this.credentials, this.executionId), webhookWaitingBaseUrl: `${this.baseUrl}/webhook-waiting`, ...extra } as IWorkflowExecuteAdditionalData;
+		return { ...additionalDataFor(hooks, this.credentials, this.executionId, this.baseUrl), ...extra } as IWorkflowExecuteAdditionalData;
 	}
 
 	private hooks(): { hooks: ExecutionLifecycleHooks; finished: Promise<IRun> } {

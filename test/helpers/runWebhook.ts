@@ -29,7 +29,7 @@ import type {
 } from 'n8n-workflow';
 
 import { HypersenderTrigger } from '../../nodes/HypersenderTrigger/HypersenderTrigger.node';
-import { TestCredentialsHelper, TestNodeTypes } from './runWorkflow';
+import { additionalDataFor, TestNodeTypes } from './runWorkflow';
 
 export const TRIGGER_NODE_TYPE = 'n8n-nodes-hypersender.hypersenderTrigger';
 const TRIGGER_NAME = 'Hypersender Trigger';
@@ -177,24 +177,7 @@ export class WebhookHarness {
 
 	private additionalData(executionId: string, extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
 		const base = this.url.slice(0, this.url.indexOf('/webhook'));
-		return {
-			credentialsHelper: new TestCredentialsHelper(this.credentials),
-			executionId,
-			restApiUrl: `${base}/rest`,
-			instanceBaseUrl: `${base}/`,
-			webhookBaseUrl: `${base}/webhook`,
-			webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-			webhookTestBaseUrl: `${base}/webhook-test`,
-			formWaitingBaseUrl: `${base}/form-waiting`,
-			variables: {},
-			currentNodeParameters: undefined,
-			executeWorkflow: async () => {
-				throw new Error('not used');
-			},
-			logAiEvent: () => {},
-			getRunExecutionData: async () => undefined,
-			...extra,
-		} as unknown as IWorkflowExecuteAdditionalData;
+		return { ...additionalDataFor(undefined, this.credentials, executionId, base), ...extra } as IWorkflowExecuteAdditionalData;
 	}
 
 	private webhookData(additionalData: IWorkflowExecuteAdditionalData): IWebhookData {

@@ -58,8 +58,8 @@ class ItemSource implements INodeType {
 	}
 }
 
-function hypersenderNodeType(): INodeType {
-	const nodeType: INodeType = new Hypersender();
+/** A declarative node type made ready as n8n's loader and NodeTypes make it. */
+export function declarativeNodeType(nodeType: INodeType): INodeType {
 	// n8n's loader adds "Request Options" (batching, timeout, proxy) to every declarative node.
 	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
 	// As n8n's own NodeTypes does for a declarative node: `execute` runs RoutingNode with the
@@ -75,7 +75,7 @@ export class TestNodeTypes implements INodeTypes {
 
 	constructor(extraTypes: Record<string, INodeType | IVersionedNodeType> = {}) {
 		this.types = {
-			[HYPERSENDER_NODE_TYPE]: hypersenderNodeType(),
+			[HYPERSENDER_NODE_TYPE]: declarativeNodeType(new Hypersender()),
 			[SOURCE_NODE_TYPE]: new ItemSource(),
 			...extraTypes,
 		};
@@ -276,17 +276,26 @@ export async function runNode({ items, binary = [], node, credentials = {}, cont
 }
 
 /** What WorkflowExecute needs of n8n around an execution: its hooks, the credentials, loopback URLs. */
-export function additionalDataFor(hooks: ExecutionLifecycleHooks, credentials: ICredentialDataDecryptedObject, executionId: string): IWorkflowExecuteAdditionalData {
+/**
+ * The execution's additional data as n8n gives it to a node: the credential helper and n8n's own
+ * URLs under `baseUrl` (the instance a webhook or a resume link is served on, where a test serves one).
+ */
+export function additionalDataFor(
+	hooks: ExecutionLifecycleHooks | undefined,
+	credentials: ICredentialDataDecryptedObject,
+	executionId: string,
+	baseUrl = 'http://127.0.0.1',
+): IWorkflowExecuteAdditionalData {
 	return {
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		executionId,
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		restApiUrl: `${baseUrl}/rest`,
+		instanceBaseUrl: `${baseUrl}/`,
+		webhookBaseUrl: `${baseUrl}/webhook`,
+		webhookWaitingBaseUrl: `${baseUrl}/webhook-waiting`,
+		webhookTestBaseUrl: `${baseUrl}/webhook-test`,
+		formWaitingBaseUrl: `${baseUrl}/form-waiting`,
 		variables: {},
 		currentNodeParameters: undefined,
 		executeWorkflow: async () => {

@@ -5,6 +5,7 @@
  * waiting for it when Wait for Result is on (queuedRequest.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 import type {
 	DeclarativeRestApiSettings,
 	IDataObject,
@@ -27,12 +28,6 @@ import { putDownloadMedia } from './downloadMedia';
 import { countedInNodeRun, sendItemInNodeRun } from './sendsOfNodeRun';
 import { parameterOfItem } from '../shared/itemParameters';
 import { isPrivateHost } from '../shared/networkAddress';
-
-
-// Operations whose request, sent twice, reaches the recipient twice. Reactions, read receipts,
-// typing and deletes end the same however often they are sent, so they are retried as usual.
-const SENDS = new Set(['sendText', 'sendMedia', 'sendLocation', 'sendPoll', 'sendContactCard', 'forward', 'sendAndWait']);
-
 
 // One grapheme is an emoji when it holds a pictograph, is a flag (two regional indicators) or a keycap.
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3/u;
@@ -354,22 +349,34 @@ const putDelete: PreSend = async function (requestOptions) {
  * sends nothing before every item's input is checked (sendsOfNodeRun.ts); as an AI agent's tool,
  * an input error is the call's answer (aiTool.ts).
  */
+/**
+ * Each routed Message operation's preSend hook, and whether it sends a message: a request that,
+ * sent twice, reaches the recipient twice. A send is never retried where Hypersender may have taken
+ * it in, and is paced to the plan's messages per minute. Reactions, read receipts, typing and
+ * deletes end the same however often they are sent, so they are retried as usual. Every entry
+ * must say which it is; test/everyOperation.test.ts checks the answer against the fake's sends.
+ */
+const MESSAGE_ACTIONS: Record<string, { preSend: PreSend; sendsMessage: boolean }> = {
+	sendText: { preSend: putSendText, sendsMessage: true },
+	sendMedia: { preSend: putSendMedia, sendsMessage: true },
+	sendLocation: { preSend: putSendLocation, sendsMessage: true },
+	sendPoll: { preSend: putSendPoll, sendsMessage: true },
+	sendContactCard: { preSend: putSendContactCard, sendsMessage: true },
+	forward: { preSend: putForward, sendsMessage: true },
+	react: { preSend: putReact, sendsMessage: false },
+	markSeen: { preSend: putMarkSeen, sendsMessage: false },
+	startTyping: { preSend: putTyping('/start-typing'), sendsMessage: false },
+	stopTyping: { preSend: putTyping('/stop-typing'), sendsMessage: false },
+	delete: { preSend: putDelete, sendsMessage: false },
+	downloadMedia: { preSend: putDownloadMedia, sendsMessage: false },
+};
+
 export const messagePreSend: Record<string, PreSend> = Object.fromEntries(
-	Object.entries({
-		sendText: putSendText,
-		sendMedia: putSendMedia,
-		sendLocation: putSendLocation,
-		sendPoll: putSendPoll,
-		sendContactCard: putSendContactCard,
-		react: putReact,
-		markSeen: putMarkSeen,
-		startTyping: putTyping('/start-typing'),
-		stopTyping: putTyping('/stop-typing'),
-		forward: putForward,
-		delete: putDelete,
-		downloadMedia: putDownloadMedia,
-	}).map(([operation, preSend]) => [operation, keepingToolCallRefusal(countedInNodeRun(preSend))]),
+	Object.entries(MESSAGE_ACTIONS).map(([operation, { preSend }]) => [operation, keepingToolCallRefusal(countedInNodeRun(preSend))]),
 );
+
+// Send and Wait for Response sends its message through sendAndReportItem too.
+const SENDS = new Set([...Object.keys(MESSAGE_ACTIONS).filter((operation) => MESSAGE_ACTIONS[operation].sendsMessage), SEND_AND_WAIT_OPERATION]);
 
 /** A text field of a body that `multipart` built (its fields come before the file, so the first match is the field). */
 function multipartFieldOf(body: Buffer, name: string): string | undefined {

@@ -313,21 +313,38 @@ function readWithCountry(digits: string, country: Country, shown: string): strin
  * stand for another number than read as international.
  */
 function differentNationalReading(digits: string): { plan: NumberingPlan; nationalNumber: string } | undefined {
-	for (const code of Object.keys(NUMBERING_PLANS)) {
-		for (const plan of plansFor(code)) {
-			if (plan.region === NON_GEOGRAPHIC) continue;
-			// Written with its national prefix: any valid number. Written without one (as a
-			// spreadsheet stores 0160 67655975): a mobile number, since WhatsApp numbers are; every
-			// valid number would reject nearly all international numbers, as some plans (Germany's,
-			// Austria's) allow most digit strings.
-			const stripped = withoutNationalPrefix(digits, plan);
-			if (stripped !== digits && code + stripped !== digits && plan.pattern.test(stripped)) {
-				return { plan, nationalNumber: stripped };
-			}
-			if (plan.mobile?.test(digits)) return { plan, nationalNumber: digits };
+	const { plans, anyMobile } = geographicPlans();
+	// One test for all mobile patterns first: most digits are no region's mobile number, and then
+	// none of the regions' own patterns needs a test.
+	const mobileSomewhere = anyMobile.test(digits);
+	for (const plan of plans) {
+		// Written with its national prefix: any valid number. Written without one (as a
+		// spreadsheet stores 0160 67655975): a mobile number, since WhatsApp numbers are; every
+		// valid number would reject nearly all international numbers, as some plans (Germany's,
+		// Austria's) allow most digit strings.
+		const stripped = withoutNationalPrefix(digits, plan);
+		if (stripped !== digits && plan.callingCode + stripped !== digits && plan.pattern.test(stripped)) {
+			return { plan, nationalNumber: stripped };
 		}
+		if (mobileSomewhere && plan.mobile?.test(digits)) return { plan, nationalNumber: digits };
 	}
 	return undefined;
+}
+
+let everyGeographicPlan: { plans: NumberingPlan[]; anyMobile: RegExp } | undefined;
+
+/**
+ * Every country's numbering plan, in the metadata's order, and one pattern that matches what any
+ * of their mobile patterns matches; compiled once, as digits without + and Country are checked
+ * against all of them.
+ */
+function geographicPlans(): { plans: NumberingPlan[]; anyMobile: RegExp } {
+	if (!everyGeographicPlan) {
+		const plans = Object.keys(NUMBERING_PLANS).flatMap((code) => plansFor(code).filter((plan) => plan.region !== NON_GEOGRAPHIC));
+		const mobiles = plans.flatMap((plan) => (plan.mobile ? [`(?:${plan.mobile.source.slice(1, -1)})`] : []));
+		everyGeographicPlan = { plans, anyMobile: new RegExp(`^(?:${mobiles.join('|')})$`) };
+	}
+	return everyGeographicPlan;
 }
 
 /** Digits without + or 00 and no country: international only when nothing else fits. */
