@@ -51,7 +51,7 @@ interface RunResult extends RunSpec {
 export const OTHER_SECTIONS_MARKER = '<!-- Sections below are written by other commands (npm run bench:trigger, npm run test:queue); npm run bench keeps them. -->';
 
 // The node's ratio to the HTTP Request node before the request path was rebuilt (BENCHMARKS.md
-// of 2026-11-28): the rebuilt path must not fall below it.
+// of 2026-11-28), when Contact was its only resource; shown for comparison beside the floors.
 const RATIO_BEFORE_REQUEST_PATH = 0.53;
 
 /** Counts n8n's expression evaluations in this process: the CPU cost that dominates both nodes. */
