@@ -77,6 +77,20 @@ function rows(count: number): IDataObject[] {
 async function runContender(spec: RunSpec): Promise<Omit<RunResult, keyof RunSpec | 'peakRssMb' | 'expressionsPerItem'>> {
 	const items = rows(spec.items);
 	const apiBase = `${spec.url}/api/whatsapp/v2/${INSTANCE_ID}`;
+	// Each contender's node type is loaded and built before the clocks start, as the Hypersender
+	// node's is (imported with this file): loading n8n-nodes-base's HTTP Request node alone takes
+	// about half a second of CPU, which would otherwise count as its items' time.
+	const floorNodeType =
+		spec.contender === 'textbookDeclarative'
+			? textbookUpsertNode(apiBase)
+			: spec.contender === 'routingFloor' || spec.contender === 'routingFloorOfNodeSize'
+				? routingFloorNode(apiBase, spec.contender === 'routingFloorOfNodeSize' ? hypersenderNodeProperties() : [])
+				: undefined;
+	const httpRequestNodeType =
+		spec.contender === 'httpRequest'
+			? // eslint-disable-next-line @typescript-eslint/no-require-imports
+				new (require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js').HttpRequest)()
+			: undefined;
 	const cpuAtStart = process.cpuUsage();
 	const started = process.hrtime.bigint();
 	let output: INodeExecutionData[] = [];
@@ -91,17 +105,13 @@ async function runContender(spec: RunSpec): Promise<Omit<RunResult, keyof RunSpe
 	if (spec.contender === 'hypersender') {
 		const result = await runHypersender({ items, parameters: { operation: 'upsert', ...mappedFields, options: {} }, credentials, continueOnFail: true });
 		output = result.output ?? [];
-	} else if (spec.contender === 'textbookDeclarative' || spec.contender === 'routingFloor' || spec.contender === 'routingFloorOfNodeSize') {
+	} else if (floorNodeType) {
 		const type = `bench.${spec.contender}`;
-		const nodeType =
-			spec.contender === 'textbookDeclarative'
-				? textbookUpsertNode(apiBase)
-				: routingFloorNode(apiBase, spec.contender === 'routingFloorOfNodeSize' ? hypersenderNodeProperties() : []);
 		const result = await runNode({
 			items,
 			credentials,
 			continueOnFail: true,
-			extraNodeTypes: { [type]: nodeType },
+			extraNodeTypes: { [type]: floorNodeType },
 			node: {
 				name: 'Upsert',
 				type,
@@ -111,13 +121,11 @@ async function runContender(spec: RunSpec): Promise<Omit<RunResult, keyof RunSpe
 			},
 		});
 		output = result.output ?? [];
-	} else if (spec.contender === 'httpRequest') {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { HttpRequest } = require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
+	} else if (httpRequestNodeType) {
 		const result = await runNode({
 			items,
 			continueOnFail: true,
-			extraNodeTypes: { 'n8n-nodes-base.httpRequest': new HttpRequest() },
+			extraNodeTypes: { 'n8n-nodes-base.httpRequest': httpRequestNodeType },
 			node: {
 				name: 'HTTP Request',
 				type: 'n8n-nodes-base.httpRequest',
@@ -239,15 +247,16 @@ function declarativeFloorExplained({ ours, sizedFloor, floor, textbook, httpNode
 RoutingNode's cost is the floor: the two "declarative floor" contenders make the same upsert with nothing of their own
 (no checks, no pacer, the fields read from the item without another evaluation, RoutingNode's own request), one with
 only the three fields, one carrying the Hypersender node's properties too (${sizedFloorProperties} in all, against the node's ${propertyCount}). The gap to the HTTP Request node
-splits into three parts:
+splits into three parts (the percentages are from CPU profiles of 5000 upserts per contender, \`BENCH_CPU_PROF\`, on
+2026-12-02, not from this run; the other figures are this run's):
 - **RoutingNode, for any node** (three-field floor / HTTP Request node: ${fmt(floor.itemsPerSecond / httpNode.itemsPerSecond)}x). Expression evaluation is
-  about 31% of the node's CPU time in a profile: RoutingNode evaluates every top-level parameter twice per item (its
+  about 31% of the node's CPU time in that profile: RoutingNode evaluates every top-level parameter twice per item (its
   parameter loop, and on n8n 2.x its base-URL check \`resolveBaseUrl\`, 16% of the time on its own), 2 x 3 mapped
   fields, and the credential's \`authenticate\` header once per request (8%). Each evaluation builds a data proxy and a
   luxon DateTime in the workflow's time zone (luxon's \`partsOffset\` alone is 8.5%). The HTTP Request node
   evaluates each field once (${fmt(httpNode.expressionsPerItem, 0)}). A textbook declarative node, whose fields send
-  themselves (\`routing.send\`), evaluates each a third time: ${fmt(textbook.expressionsPerItem, 0)} per item, ${fmt(textbook.itemsPerSecond / httpNode.itemsPerSecond)}x. The Hypersender node
-  evaluates ${fmt(ours.expressionsPerItem, 0)}, the floor's count: it reads \`{{ $json.field }}\` from the item and the Options
+  themselves (\`routing.send\`), evaluates each twice more (its \`routing.send\` reads it in both walks): ${fmt(textbook.expressionsPerItem, 0)} per item, ${fmt(textbook.itemsPerSecond / httpNode.itemsPerSecond)}x. The Hypersender node
+  evaluates ${fmt(ours.expressionsPerItem, 0)} (the floor: ${fmt(floor.expressionsPerItem, 0)}): it reads \`{{ $json.field }}\` from the item and the Options
   collection once per item (\`shared/itemParameters.ts\`).
 - **RoutingNode, for a node of this size** (floor of this node's size / HTTP Request node: ${fmt(sizedFloor.itemsPerSecond / httpNode.itemsPerSecond)}x). RoutingNode walks
   every top-level property twice per item, shown or not: here about ${fmt(perPropertyUs, 0)} µs of CPU per property per item, so the
@@ -257,8 +266,8 @@ splits into three parts:
 - **The node's own work** (Hypersender node / floor of its size: ${fmt(ours.itemsPerSecond / sizedFloor.itemsPerSecond)}x): ${fmt((ours.cpuMsPerItem - sizedFloor.cpuMsPerItem) * 1000, 0)} µs of CPU per item in this run.
   In the profile the node's own functions are about 8% of its time: the request path (pacer, whole-answer deadline,
   cancel, answer checks and redaction) about 5%, reading the phone number 2.6% (digits without + and without Country are checked against every country's mobile
-  numbers, since a valid-looking wrong number is the worst outcome; one pattern for all of them, new in this run,
-  took that from about 68 to 24 µs per number). Two trials changed nothing measurable and were not kept: the
+  numbers, since a valid-looking wrong number is the worst outcome; one pattern for all of them, since bfd956f,
+  took that from about 68 to 24 µs per number, measured apart from this bench). Two trials of 2026-12-02, not rerun here, changed nothing measurable and were not kept: the
   pacer's in-flight cap raised from 32 to 100,000, and the cancel passed on by a listener instead of AbortSignal.any.
   The rest of the difference is spread thin: more garbage collection and more of n8n's HTTP client per request.
 

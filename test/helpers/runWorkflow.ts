@@ -275,10 +275,9 @@ export async function runNode({ items, binary = [], node, credentials = {}, cont
 	};
 }
 
-/** What WorkflowExecute needs of n8n around an execution: its hooks, the credentials, loopback URLs. */
 /**
- * The execution's additional data as n8n gives it to a node: the credential helper and n8n's own
- * URLs under `baseUrl` (the instance a webhook or a resume link is served on, where a test serves one).
+ * What WorkflowExecute needs of n8n around an execution: its hooks, the credential helper and n8n's
+ * own URLs under `baseUrl` (the instance a webhook or a resume link is served on, where a test serves one).
  */
 export function additionalDataFor(
 	hooks: ExecutionLifecycleHooks | undefined,

@@ -345,11 +345,6 @@ const putDelete: PreSend = async function (requestOptions) {
 };
 
 /**
- * The preSend hook of each operation, each counted in its node run: a node that stops on errors
- * sends nothing before every item's input is checked (sendsOfNodeRun.ts); as an AI agent's tool,
- * an input error is the call's answer (aiTool.ts).
- */
-/**
  * Each routed Message operation's preSend hook, and whether it sends a message: a request that,
  * sent twice, reaches the recipient twice. A send is never retried where Hypersender may have taken
  * it in, and is paced to the plan's messages per minute. Reactions, read receipts, typing and
@@ -371,6 +366,11 @@ const MESSAGE_ACTIONS: Record<string, { preSend: PreSend; sendsMessage: boolean 
 	downloadMedia: { preSend: putDownloadMedia, sendsMessage: false },
 };
 
+/**
+ * The preSend hook of each operation, each counted in its node run: a node that stops on errors
+ * sends nothing before every item's input is checked (sendsOfNodeRun.ts); as an AI agent's tool,
+ * an input error is the call's answer (aiTool.ts).
+ */
 export const messagePreSend: Record<string, PreSend> = Object.fromEntries(
 	Object.entries(MESSAGE_ACTIONS).map(([operation, { preSend }]) => [operation, keepingToolCallRefusal(countedInNodeRun(preSend))]),
 );
