@@ -319,7 +319,7 @@ and each contender in its own child process through n8n-core's \`WorkflowExecute
 
 ## 1. No rate limit: ${unlimitedItems} upserts
 
-| contender | wall time | items/s | n8n CPU per item | failed | peak RSS | expression evaluations per item |
+| contender | wall time | items/s | CPU per item (the run's process) | failed | peak RSS | expression evaluations per item |
 |---|---|---|---|---|---|---|
 ${row('Hypersender node (plan: No Pacing)', ours)}
 ${row(`declarative floor of this node's size: RoutingNode, ${sizedFloorProperties} properties (the node's), the three fields read as the node reads them, nothing else`, sizedFloor)}
