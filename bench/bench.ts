@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { WorkflowExpression } from 'n8n-workflow';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType } from 'n8n-workflow';
 
 import { runHypersender, runNode } from '../test/helpers/runWorkflow';
 import { hypersenderNodeProperties, routingFloorNode, textbookUpsertNode } from './declarativeFloor';
@@ -74,18 +74,21 @@ function rows(count: number): IDataObject[] {
 	}));
 }
 
+/** The node type of a declarative contender other than the Hypersender node, or undefined for the others. */
+function floorNodeTypeFor(contender: Contender, apiBase: string): INodeType | undefined {
+	if (contender === 'textbookDeclarative') return textbookUpsertNode(apiBase);
+	if (contender === 'routingFloor') return routingFloorNode(apiBase);
+	if (contender === 'routingFloorOfNodeSize') return routingFloorNode(apiBase, hypersenderNodeProperties());
+	return undefined;
+}
+
 async function runContender(spec: RunSpec): Promise<Omit<RunResult, keyof RunSpec | 'peakRssMb' | 'expressionsPerItem'>> {
 	const items = rows(spec.items);
 	const apiBase = `${spec.url}/api/whatsapp/v2/${INSTANCE_ID}`;
 	// Each contender's node type is loaded and built before the clocks start, as the Hypersender
 	// node's is (imported with this file): loading n8n-nodes-base's HTTP Request node alone takes
 	// about half a second of CPU, which would otherwise count as its items' time.
-	const floorNodeType =
-		spec.contender === 'textbookDeclarative'
-			? textbookUpsertNode(apiBase)
-			: spec.contender === 'routingFloor' || spec.contender === 'routingFloorOfNodeSize'
-				? routingFloorNode(apiBase, spec.contender === 'routingFloorOfNodeSize' ? hypersenderNodeProperties() : [])
-				: undefined;
+	const floorNodeType = floorNodeTypeFor(spec.contender, apiBase);
 	const httpRequestNodeType =
 		spec.contender === 'httpRequest'
 			? // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -293,10 +296,11 @@ async function main() {
 	const textbook = await measure({ contender: 'textbookDeclarative', items: unlimitedItems });
 	const httpNode = await measure({ contender: 'httpRequest', items: unlimitedItems });
 	const ceiling = await measure({ contender: 'plainLoop', items: unlimitedItems });
-	const propertyCount = hypersenderNodeProperties().length;
+	const nodeProperties = hypersenderNodeProperties();
+	const propertyCount = nodeProperties.length;
 	// The floors' own counts (with n8n's Request Options, without the names they share with the node).
 	const floorProperties = routingFloorNode('').description.properties.length;
-	const sizedFloorProperties = routingFloorNode('', hypersenderNodeProperties()).description.properties.length;
+	const sizedFloorProperties = routingFloorNode('', nodeProperties).description.properties.length;
 
 	console.log(`2. Server limit ${limit}/min (${serverLimit.rateLimit} per fixed ${windowMs / 1000} s window, 429 with Retry-After): ${limitedItems} upserts`);
 	const ideal = (limitedItems / limit) * 60;

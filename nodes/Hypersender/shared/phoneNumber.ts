@@ -341,7 +341,8 @@ let everyGeographicPlan: { plans: NumberingPlan[]; anyMobile: RegExp } | undefin
 function geographicPlans(): { plans: NumberingPlan[]; anyMobile: RegExp } {
 	if (!everyGeographicPlan) {
 		const plans = Object.keys(NUMBERING_PLANS).flatMap((code) => plansFor(code).filter((plan) => plan.region !== NON_GEOGRAPHIC));
-		const mobiles = plans.flatMap((plan) => (plan.mobile ? [`(?:${plan.mobile.source.slice(1, -1)})`] : []));
+		// Each mobile pattern is `^(?:...)$` (wholeNumberPattern): its group, without the anchors, is one alternative.
+		const mobiles = plans.flatMap((plan) => (plan.mobile ? [plan.mobile.source.slice(1, -1)] : []));
 		everyGeographicPlan = { plans, anyMobile: new RegExp(`^(?:${mobiles.join('|')})$`) };
 	}
 	return everyGeographicPlan;
